@@ -1,0 +1,194 @@
+"""site.yaml: read, check every setting, and build the category tree.
+
+Like MkDocs' config validation, every problem in the file is collected and the
+build aborts once, with all of them listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.errors import Problem, SiteError, did_you_mean
+from sitegen.model import Category, Link, SiteConfig
+from sitegen.slugs import make_slug
+from sitegen.yamldoc import Field, parse_mapping
+
+CONFIG_NAME = "site.yaml"
+PERMALINK_KEYS = {"year", "month", "day", "slug", "category"}
+_RESERVED_SLUGS = {"page", "static", "category"}
+_SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+class _Checker:
+    """Turns site.yaml fields into SiteConfig arguments, noting every problem."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def fail(self, line: int | None, zh: str, en: str) -> None:
+        self.problems.append(Problem(self.path, line, zh, en))
+
+    def string(self, f: Field) -> str | None:
+        if isinstance(f.value, (str, int, float)) and not isinstance(f.value, bool):
+            return str(f.value).strip()
+        self.fail(f.line, f"“{f.key}”应是一段文字。", f"{f.key!r} must be text")
+        return None
+
+    def integer(self, f: Field) -> int | None:
+        if isinstance(f.value, int) and not isinstance(f.value, bool) and f.value > 0:
+            return f.value
+        self.fail(f.line, f"“{f.key}”应是正整数,例如 15。", f"{f.key!r} must be a positive whole number")
+        return None
+
+    def boolean(self, f: Field) -> bool | None:
+        if isinstance(f.value, bool):
+            return f.value
+        self.fail(f.line, f"“{f.key}”应是 true 或 false。", f"{f.key!r} must be true or false")
+        return None
+
+    def timezone(self, f: Field) -> str | None:
+        name = self.string(f)
+        try:
+            ZoneInfo(name or "")
+            return name
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(f.line, f"未知时区“{f.value}”,例如应写 Asia/Shanghai。", f"unknown time zone {f.value!r}")
+            return None
+
+    def base_path(self, f: Field) -> str | None:
+        value = self.string(f)
+        if value is None:
+            return None
+        return "/" + value.strip("/") + "/" if value.strip("/") else "/"
+
+    def permalink(self, f: Field) -> str | None:
+        value = self.string(f)
+        if value is None:
+            return None
+        used = set(re.findall(r"\{(\w+)\}", value))
+        parts = value.strip("/").split("/")
+        if not used <= PERMALINK_KEYS or "slug" not in used or value.startswith("/") or ".." in parts:
+            self.fail(
+                f.line,
+                "permalink 只能使用 {year} {month} {day} {category} {slug},必须包含 {slug},"
+                "且不能以 / 开头或含 ..。",
+                "permalink may use only {year} {month} {day} {category} {slug}, must contain {slug}, "
+                "and must stay inside the site",
+            )
+            return None
+        return value.strip("/") + "/"
+
+    def string_list(self, f: Field) -> tuple[str, ...] | None:
+        if isinstance(f.value, list) and all(isinstance(v, str) for v in f.value):
+            return tuple(v.strip() for v in f.value)
+        self.fail(f.line, f"“{f.key}”应是文字列表。", f"{f.key!r} must be a list of text")
+        return None
+
+    def ancestors(self, f: Field) -> tuple[Link, ...] | None:
+        items = f.value if isinstance(f.value, list) else None
+        links = []
+        for item in items or [None]:
+            name = _text(item.get("name")) if isinstance(item, dict) else None
+            url = _text(item.get("url")) if isinstance(item, dict) else None
+            if not (name and url) or set(item) - {"name", "url"}:
+                self.fail(f.line, "ancestors 的每一项都要有 name 和 url,例如 - {name: 首页, url: /}",
+                          "each ancestors entry needs exactly `name` and `url`")
+                return None
+            links.append(Link(name, url, external=True))
+        return tuple(links)
+
+
+def _walk_categories(
+    items: Any, parents: tuple[str, ...], line: int, check: _Checker, out: dict[str, Category]
+) -> None:
+    if not isinstance(items, list):
+        check.fail(line, "categories 应是栏目列表,每项有 name(可选 slug、children)。",
+                   "categories must be a list of {name, slug, children}")
+        return
+    for item in items:
+        name = _text(item.get("name")) if isinstance(item, dict) else None
+        if not name or set(item) - {"name", "slug", "children"}:
+            check.fail(line, f"栏目项 {item!r} 有误:需要 name,只能另有 slug 和 children。",
+                       f"bad category entry {item!r}: needs `name`, may have `slug`, `children`")
+            continue
+        slug = make_slug(str(item.get("slug") or name))
+        if name in out:
+            check.fail(line, f"栏目“{name}”重复声明。", f"category {name!r} declared twice")
+            continue
+        if not _SAFE_SLUG.match(slug) or slug in _RESERVED_SLUGS or slug.isdigit():
+            check.fail(line, f"栏目“{name}”的 slug “{slug}”不可用,请在 slug 中写字母和数字。",
+                       f"category {name!r} has an unusable slug {slug!r}")
+            continue
+        if any(c.slug == slug for c in out.values()):
+            check.fail(line, f"栏目“{name}”的网址名“{slug}”与其他栏目重复,请为它指定不同的 slug。",
+                       f"category {name!r}: slug {slug!r} is taken; set a different `slug`")
+            continue
+        out[name] = Category(name, slug, f"category/{slug}/", parents)
+        if "children" in item:
+            _walk_categories(item["children"], (*parents, name), line, check, out)
+
+
+_KINDS: dict[str, Callable[[_Checker, Field], Any]] = {
+    "title": _Checker.string, "description": _Checker.string, "base_path": _Checker.base_path,
+    "site_url": _Checker.string, "timezone": _Checker.timezone, "page_size": _Checker.integer,
+    "permalink": _Checker.permalink, "date_format": _Checker.string,
+    "list_date_format": _Checker.string, "counter_url": _Checker.string,
+    "feed_size": _Checker.integer, "sanitize": _Checker.boolean,
+    "iframe_hosts": _Checker.string_list, "ancestors": _Checker.ancestors,
+}
+assert set(_KINDS) | {"categories"} == {f.name for f in fields(SiteConfig)}
+
+
+def parse_config(text: str, path: str = CONFIG_NAME) -> SiteConfig:
+    """Pure: site.yaml text to SiteConfig, or SiteError listing every problem."""
+    check = _Checker(path)
+    parsed, check.problems = parse_mapping(text, path)
+    values: dict[str, Any] = {}
+    category_field = None
+    for f in parsed:
+        if f.key == "categories":
+            category_field = f
+        elif f.key in _KINDS:
+            value = _KINDS[f.key](check, f)
+            if value is not None:
+                values[f.key] = value
+        else:
+            hint = did_you_mean(f.key, [*_KINDS, "categories"])
+            check.fail(f.line, f"未知设置“{f.key}”" + (f",是否想写“{hint[0]}”?" if hint else "。"),
+                       f"unknown setting {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+    title = values.get("title")
+    if not title and not check.problems:
+        check.fail(1, "缺少 title(栏目名称,例如 title: 党建园地)。", "missing `title`, e.g. title: 党建园地")
+    tree: dict[str, Category] = {}
+    if title:
+        tree[title] = Category(title, make_slug(title) or "section", "", ())
+        if category_field is not None:
+            _walk_categories(category_field.value, (title,), category_field.line, check, tree)
+    if check.problems:
+        raise SiteError(check.problems)
+    return SiteConfig(**values, categories=tree)
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    path = site_dir / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SiteError([Problem(CONFIG_NAME, None, f"在 {site_dir} 中找不到 site.yaml。",
+                                 f"no site.yaml in {site_dir}")]) from None
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        raise SiteError([Problem(CONFIG_NAME, None, "site.yaml 不是 UTF-8 编码,请用 UTF-8 重新保存。",
+                                 "site.yaml is not UTF-8; re-save it as UTF-8")]) from None
+    return parse_config(text)

@@ -1,0 +1,57 @@
+"""Split a Markdown file into its YAML front matter and body, with line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitegen.errors import Problem
+from sitegen.yamldoc import Field, parse_mapping
+
+_GBK_HINT = (
+    "文件不是 UTF-8 编码(可能是 Windows 记事本保存的 GBK/ANSI)。"
+    "请用“另存为”选择 UTF-8 编码后重新保存。"
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    fields: tuple[Field, ...]
+    body: str
+    body_line: int  # file line where the body starts
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
+    if not raw.strip():
+        return None, Problem(path, None, "文件是空的。请写入 --- 包围的文章信息和正文,或删除此文件。",
+                             "the file is empty")
+    if b"\x00" in raw:
+        return None, Problem(path, None, "这不是文本文件(可能是图片或 Word 文档被改成了 .md)。",
+                             "binary file with a Markdown name")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(path, line, _GBK_HINT, "file is not UTF-8 (GBK?); re-save it as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split(text: str, path: str) -> tuple[Document | None, list[Problem]]:
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None, [Problem(
+            path, 1,
+            "文件开头缺少文章信息。第一行应是 ---,接着写 title、date、category 等,再以 --- 结束。",
+            "no front matter: the first line must be `---`",
+        )]
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        return None, [Problem(
+            path, 1,
+            "文章信息没有结束:第 1 行的 --- 之后找不到结束的 ---。请在文章信息后单独一行写 ---。",
+            "front matter opened with `---` on line 1 is never closed",
+        )]
+    fields, problems = parse_mapping("\n".join(lines[1:end]), path, line_offset=1)
+    body = "\n".join(lines[end + 1:])
+    return Document(tuple(fields), body, end + 2), problems

@@ -1,0 +1,70 @@
+"""The plain, frozen data that flows between the pipeline stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str  # absolute URL (outside this site) or a site-relative path ("" = home)
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    slug: str
+    path: str  # site-relative folder of its listing: "" for the section root
+    parents: tuple[str, ...]  # names from the root down to the parent
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str  # the section's name; also the root category's
+    description: str = ""
+    base_path: str = "/"  # where the site is served; only the 404 page and feed need it
+    site_url: str = ""  # origin for absolute feed links, e.g. https://www.example.cn
+    timezone: str = "Asia/Shanghai"
+    page_size: int = 15
+    permalink: str = "{year}/{month}/{day}/{slug}/"
+    date_format: str = "%Y.%m.%d %H:%M:%S"
+    list_date_format: str = "%Y-%m-%d"
+    counter_url: str = ""  # view-counter endpoint; no 阅读 count without it
+    feed_size: int = 20
+    sanitize: bool = True
+    iframe_hosts: tuple[str, ...] = ()
+    ancestors: tuple[Link, ...] = ()  # crumbs above the section (首页 > 医院概况)
+    categories: Mapping[str, Category] = field(default_factory=dict)  # tree order
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # posix, relative to the site folder: "content/2020/a.md"
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class Article:
+    path: str
+    title: str
+    date: datetime  # timezone-aware
+    category: str
+    slug: str
+    url: str  # site-relative folder: "2020/02/22/slug/"
+    body: str  # Markdown
+    source: str = ""
+    author: str = ""
+    summary: str = ""
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # posix, relative to the output folder
+    data: bytes

@@ -1,0 +1,143 @@
+"""Stage 3, render: Articles and their HTML bodies to output files, via Jinja2.
+
+The template context is built in one place (`_context`) so every template sees
+the same names: site, page, rel(), nav, breadcrumb.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen import __version__
+from sitegen.model import Article, Link, OutputFile, SiteConfig
+from sitegen.pages import (
+    ListPage,
+    Neighbours,
+    breadcrumb,
+    list_pages,
+    neighbours,
+    output_name,
+    relative,
+)
+
+EXCERPT_CHARS = 110
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_SENTENCE_END = "。!?;!?;"
+
+
+@dataclass(frozen=True)
+class Body:
+    """What the render stage needs from an article's Markdown."""
+
+    html: str
+    excerpt: str
+
+
+def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first ~limit characters of the body's paragraphs, ending at a sentence if one is near.
+
+    Counted in characters, not words: Chinese has no spaces to split on.
+    """
+    text = " ".join(_TAG.sub("", p) for p in _PARAGRAPH.findall(body_html))
+    text = " ".join(html.unescape(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(ch) for ch in _SENTENCE_END)
+    return cut[: end + 1] if end >= limit * 0.6 else cut.rstrip(",,、;; ")  # noqa: B005 - a set of characters is meant + "……"
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,  # every front-matter value is escaped, in every template
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class Renderer:
+    def __init__(self, config: SiteConfig, env: jinja2.Environment) -> None:
+        self.config = config
+        self.env = env
+        self.nav = tuple(
+            Link(c.name, c.path) for c in config.categories.values() if len(c.parents) <= 1
+        )
+
+    def _context(self, page_dir: str, crumbs: Sequence[Link], **page: Any) -> dict[str, Any]:
+        category = page.get("category")
+        # The nav item to mark as current: the category itself or its top-level ancestor.
+        trail = (*category.parents, category.name) if category else ()
+        current = self.config.categories[trail[1] if len(trail) > 1 else trail[0]].path if trail else None
+        return {
+            "nav_current": current,
+            "site": self.config,
+            "generator": f"sitegen {__version__}",
+            "page": {"dir": page_dir, **page},
+            "rel": partial(relative, page_dir=page_dir),
+            "nav": self.nav,
+            "breadcrumb": crumbs,
+        }
+
+    def _render(self, template: str, path: str, context: Mapping[str, Any]) -> OutputFile:
+        text = self.env.get_template(template).render(context)
+        return OutputFile(path, text.encode("utf-8"))
+
+    def article(self, article: Article, body: Body, near: Neighbours) -> OutputFile:
+        category = self.config.categories[article.category]
+        return self._render("article.html", output_name(article.url), self._context(
+            article.url, breadcrumb(category, self.config),
+            kind="article", title=article.title, description=article.summary or body.excerpt,
+            article=article, category=category, content=Markup(body.html),
+            older=near.older, newer=near.newer,
+        ))
+
+    def listing(self, page: ListPage, bodies: Mapping[str, Body]) -> OutputFile:
+        items = [(a, a.summary or bodies[a.path].excerpt) for a in page.articles]
+        is_home = page.category.path == ""
+        return self._render("list.html", output_name(page.path), self._context(
+            page.path, breadcrumb(page.category, self.config),
+            kind="home" if is_home else "category", title=page.category.name,
+            description=self.config.description, category=page.category,
+            entries=items, pager=page.pager,
+        ))
+
+    def not_found(self) -> OutputFile:
+        # Served at any depth, so its links are absolute from base_path.
+        ctx = self._context("", (*self.config.ancestors, Link(self.config.title, "")),
+                            kind="404", title="页面不存在", description="")
+        ctx["rel"] = lambda target: self.config.base_path + target
+        return self._render("404.html", "404.html", ctx)
+
+    def feed(self, articles: Sequence[Article], bodies: Mapping[str, Body]) -> OutputFile:
+        root = self.config.site_url.rstrip("/") + self.config.base_path
+        ctx = self._context("", (), kind="feed", title=self.config.title, root=root,
+                            entries=[(a, bodies[a.path]) for a in articles[: self.config.feed_size]])
+        return self._render("feed.xml", "feed.xml", ctx)
+
+
+def render_site(
+    articles: Sequence[Article], bodies: Mapping[str, Body], config: SiteConfig, templates: Path
+) -> Iterator[OutputFile]:
+    """Every generated file; `articles` newest first, `bodies` keyed by article path."""
+    renderer = Renderer(config, make_environment(templates))
+    near = neighbours(articles)
+    for article in articles:
+        yield renderer.article(article, bodies[article.path], near[article.path])
+    for page in list_pages(articles, config):
+        yield renderer.listing(page, bodies)
+    yield renderer.not_found()
+    yield renderer.feed(articles, bodies)

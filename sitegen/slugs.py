@@ -1,0 +1,37 @@
+"""URL slugs: pinyin for Chinese, python-slugify for everything else."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from slugify import slugify
+
+MAX_LENGTH = 60
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-(?=.)")
+
+
+@lru_cache(maxsize=1)
+def _pinyin():  # type: ignore[no-untyped-def]
+    # Imported lazily: its phrase dictionary costs ~0.3 s and tens of MB, and
+    # most slugs (file names, explicit slugs) never need it.
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
+
+
+def make_slug(text: str) -> str:
+    """A lowercase ASCII slug of at most ~60 characters, cut at a word boundary.
+
+    pypinyin reads phrases (廉洁 is lian-jie, 重庆 is chong-qing), where
+    python-slugify's per-character transliteration would read lian-ji.
+    """
+    if _CJK.search(text):
+        text = " ".join(_pinyin()(text))
+    return slugify(text, max_length=MAX_LENGTH, word_boundary=True)
+
+
+def slug_from_filename(stem: str) -> str:
+    """Jekyll-style: a leading date in the file name is already in the permalink."""
+    return make_slug(_DATE_PREFIX.sub("", stem))

@@ -1,0 +1,155 @@
+"""Stage 2, validate: front matter to typed Articles, or every problem found.
+
+Pure: bytes in, Articles out. Nothing here touches the file system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sitegen.dates import DateError, parse_date
+from sitegen.errors import Problem, SiteError, did_you_mean
+from sitegen.frontmatter import Document, decode, split
+from sitegen.model import Article, SiteConfig, SourceFile
+from sitegen.slugs import make_slug, slug_from_filename
+
+REQUIRED = ("title", "date", "category")
+TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug")
+KNOWN = (*REQUIRED, "source", "slug", "author", "summary", "draft", "extra")
+# Folders that listing pages own; an article there would overwrite one.
+RESERVED_PREFIXES = ("category/", "page/", "static/")
+
+_LABELS = {"title": "标题", "date": "日期", "category": "栏目", "source": "来源",
+           "author": "作者", "summary": "摘要", "slug": "网址名", "draft": "草稿", "extra": "extra"}
+
+
+def _field_value(key: str, value: Any, path: str, line: int) -> tuple[Any, Problem | None]:
+    label = f"{_LABELS[key]}({key})"
+    if key in TEXT_FIELDS:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = " ".join(str(value).split())
+            if text or key not in REQUIRED:
+                return text, None
+            return None, Problem(path, line, f"{label}不能为空。", f"{key!r} is empty")
+        return None, Problem(path, line, f"{label}应是一段文字,这里却是{_kind(value)}。如含冒号等符号,请用引号括起来。",
+                             f"{key!r} must be text, not {type(value).__name__}")
+    if key == "draft":
+        if isinstance(value, bool):
+            return value, None
+        return None, Problem(path, line, "草稿(draft)只能写 true 或 false。", "'draft' must be true or false")
+    if key == "extra":
+        if isinstance(value, dict):
+            return value, None
+        return None, Problem(path, line, "extra 应是“字段: 值”形式的多行设置。", "'extra' must be a mapping")
+    return value, None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "多项设置"
+    return "空值" if value is None else type(value).__name__
+
+
+def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for f in doc.fields:
+        if f.key not in KNOWN:
+            hint = did_you_mean(f.key, KNOWN)
+            problems.append(Problem(
+                path, f.line,
+                f"未知字段“{f.key}”" + (f",是否想写“{hint[0]}”?" if hint else f"。可用字段:{'、'.join(KNOWN)}。"),
+                f"unknown field {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+            ))
+            continue
+        value, problem = _field_value(f.key, f.value, path, f.line)
+        lines[f.key] = f.line
+        if problem:
+            problems.append(problem)
+        else:
+            values[f.key] = value
+    for key in REQUIRED:
+        if key not in lines:
+            problems.append(Problem(path, 1, f"缺少{_LABELS[key]}({key})。请在文章信息中加一行 {key}: …",
+                                    f"missing required field {key!r}"))
+    tz = ZoneInfo(config.timezone)
+    if "date" in values:
+        try:
+            values["date"] = parse_date(values["date"], tz).astimezone(tz)
+        except DateError as exc:
+            problems.append(Problem(path, lines["date"], exc.zh, exc.en))
+            del values["date"]
+    category = values.get("category")
+    if category is not None and category not in config.categories:
+        names = list(config.categories)
+        hint = did_you_mean(category, names)
+        problems.append(Problem(
+            path, lines["category"],
+            f"栏目“{category}”不在 site.yaml 中。" + (f"是否想写“{'”或“'.join(hint)}”?" if hint
+                                                     else f"可用栏目:{'、'.join(names)}。"),
+            f"unknown category {category!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+        ))
+    slug = make_slug(values["slug"]) if values.get("slug") else slug_from_filename(PurePosixPath(path).stem)
+    if not slug:
+        problems.append(Problem(
+            path, lines.get("slug", 1), "无法从文件名得到网址名,请添加一行 slug,例如 slug: dang-ri-huo-dong",
+            "cannot derive a URL slug; add `slug:`",
+        ))
+    if problems:
+        return None, problems
+    date = values["date"]
+    url = config.permalink.format(
+        year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
+        slug=slug, category=config.categories[category].slug,
+    )
+    values.pop("slug", None)
+    return Article(path=path, slug=slug, url=url, body=doc.body, **values), []
+
+
+def validate(sources: Iterable[SourceFile], config: SiteConfig, drafts: bool = False) -> list[Article]:
+    """Every article, newest first; raises SiteError with all problems in all files."""
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    for source in sources:
+        text, problem = decode(source.raw, source.path)
+        if problem:
+            problems.append(problem)
+            continue
+        assert text is not None
+        doc, found = split(text, source.path)
+        problems.extend(found)
+        if doc is None or found:
+            continue
+        article, found = article_from(doc, source.path, config)
+        problems.extend(found)
+        if article and (drafts or not article.draft):
+            articles.append(article)
+    problems.extend(url_clashes(articles))
+    if problems:
+        raise SiteError(problems)
+    return sorted(articles, key=lambda a: (a.date, a.path), reverse=True)
+
+
+def url_clashes(articles: list[Article]) -> list[Problem]:
+    owners: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        if article.url.startswith(RESERVED_PREFIXES):
+            problems.append(Problem(article.path, None, f"文章网址 {article.url} 与栏目页冲突,请修改 slug。",
+                                    f"URL {article.url} is reserved for listing pages; change the slug"))
+        elif article.url in owners:
+            first = owners[article.url]
+            problems.append(Problem(
+                article.path, None,
+                f"与 {first.path} 的网址相同({article.url}),后者会被覆盖。请给其中一篇设置不同的 slug。",
+                f"same URL {article.url} as {first.path}; give one of them a different `slug`",
+            ))
+        else:
+            owners[article.url] = article
+    return problems
