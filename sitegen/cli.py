@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem.format(), file=sys.stderr)
         n = len(exc.problems)
-        print(f"\n共 {n} 个错误,网站未更新。({n} error{'s' if n != 1 else ''}; nothing was written)",
+        print(f"\n共 {n} 个错误，网站未更新。({n} error{'s' if n != 1 else ''}; nothing was written)",
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:

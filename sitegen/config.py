@@ -47,7 +47,7 @@ class _Checker:
     def integer(self, f: Field) -> int | None:
         if isinstance(f.value, int) and not isinstance(f.value, bool) and f.value > 0:
             return f.value
-        self.fail(f.line, f"“{f.key}”应是正整数,例如 15。", f"{f.key!r} must be a positive whole number")
+        self.fail(f.line, f"“{f.key}”应是正整数，例如 15。", f"{f.key!r} must be a positive whole number")
         return None
 
     def boolean(self, f: Field) -> bool | None:
@@ -62,7 +62,7 @@ class _Checker:
             ZoneInfo(name or "")
             return name
         except (ZoneInfoNotFoundError, ValueError):
-            self.fail(f.line, f"未知时区“{f.value}”,例如应写 Asia/Shanghai。", f"unknown time zone {f.value!r}")
+            self.fail(f.line, f"未知时区“{f.value}”，例如应写 Asia/Shanghai。", f"unknown time zone {f.value!r}")
             return None
 
     def base_path(self, f: Field) -> str | None:
@@ -101,7 +101,7 @@ class _Checker:
             name = _text(item.get("name")) if isinstance(item, dict) else None
             url = _text(item.get("url")) if isinstance(item, dict) else None
             if not (name and url) or set(item) - {"name", "url"}:
-                self.fail(f.line, "ancestors 的每一项都要有 name 和 url,例如 - {name: 首页, url: /}",
+                self.fail(f.line, "ancestors 的每一项都要有 name 和 url，例如 - {name: 首页, url: /}",
                           "each ancestors entry needs exactly `name` and `url`")
                 return None
             links.append(Link(name, url, external=True))
@@ -112,13 +112,13 @@ def _walk_categories(
     items: Any, parents: tuple[str, ...], line: int, check: _Checker, out: dict[str, Category]
 ) -> None:
     if not isinstance(items, list):
-        check.fail(line, "categories 应是栏目列表,每项有 name(可选 slug、children)。",
+        check.fail(line, "categories 应是栏目列表，每项有 name（可选 slug、children）。",
                    "categories must be a list of {name, slug, children}")
         return
     for item in items:
         name = _text(item.get("name")) if isinstance(item, dict) else None
         if not name or set(item) - {"name", "slug", "children"}:
-            check.fail(line, f"栏目项 {item!r} 有误:需要 name,只能另有 slug 和 children。",
+            check.fail(line, f"栏目项 {item!r} 有误：需要 name，只能另有 slug 和 children。",
                        f"bad category entry {item!r}: needs `name`, may have `slug`, `children`")
             continue
         slug = make_slug(str(item.get("slug") or name))
@@ -126,11 +126,11 @@ def _walk_categories(
             check.fail(line, f"栏目“{name}”重复声明。", f"category {name!r} declared twice")
             continue
         if not _SAFE_SLUG.match(slug) or slug in _RESERVED_SLUGS or slug.isdigit():
-            check.fail(line, f"栏目“{name}”的 slug “{slug}”不可用,请在 slug 中写字母和数字。",
+            check.fail(line, f"栏目“{name}”的 slug “{slug}”不可用，请在 slug 中写字母和数字。",
                        f"category {name!r} has an unusable slug {slug!r}")
             continue
         if any(c.slug == slug for c in out.values()):
-            check.fail(line, f"栏目“{name}”的网址名“{slug}”与其他栏目重复,请为它指定不同的 slug。",
+            check.fail(line, f"栏目“{name}”的网址名“{slug}”与其他栏目重复，请为它指定不同的 slug。",
                        f"category {name!r}: slug {slug!r} is taken; set a different `slug`")
             continue
         out[name] = Category(name, slug, f"category/{slug}/", parents)
@@ -164,11 +164,11 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> SiteConfig:
                 values[f.key] = value
         else:
             hint = did_you_mean(f.key, [*_KINDS, "categories"])
-            check.fail(f.line, f"未知设置“{f.key}”" + (f",是否想写“{hint[0]}”?" if hint else "。"),
+            check.fail(f.line, f"未知设置“{f.key}”" + (f"，是否想写“{hint[0]}”？" if hint else "。"),
                        f"unknown setting {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
     title = values.get("title")
     if not title and not check.problems:
-        check.fail(1, "缺少 title(栏目名称,例如 title: 党建园地)。", "missing `title`, e.g. title: 党建园地")
+        check.fail(1, "缺少 title（栏目名称，例如 title: 党建园地）。", "missing `title`, e.g. title: 党建园地")
     tree: dict[str, Category] = {}
     if title:
         tree[title] = Category(title, make_slug(title) or "section", "", ())
@@ -189,6 +189,6 @@ def load_config(site_dir: Path) -> SiteConfig:
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        raise SiteError([Problem(CONFIG_NAME, None, "site.yaml 不是 UTF-8 编码,请用 UTF-8 重新保存。",
+        raise SiteError([Problem(CONFIG_NAME, None, "site.yaml 不是 UTF-8 编码，请用 UTF-8 重新保存。",
                                  "site.yaml is not UTF-8; re-save it as UTF-8")]) from None
     return parse_config(text)

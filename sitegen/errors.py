@@ -18,7 +18,7 @@ class Problem:
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: 错误:{self.zh}\n    ({self.en})"
+        return f"{where}: 错误：{self.zh}\n    ({self.en})"
 
 
 class SiteError(Exception):

@@ -8,7 +8,7 @@ from sitegen.errors import Problem
 from sitegen.yamldoc import Field, parse_mapping
 
 _GBK_HINT = (
-    "文件不是 UTF-8 编码(可能是 Windows 记事本保存的 GBK/ANSI)。"
+    "文件不是 UTF-8 编码（可能是 Windows 记事本保存的 GBK/ANSI）。"
     "请用“另存为”选择 UTF-8 编码后重新保存。"
 )
 
@@ -22,10 +22,10 @@ class Document:
 
 def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     if not raw.strip():
-        return None, Problem(path, None, "文件是空的。请写入 --- 包围的文章信息和正文,或删除此文件。",
+        return None, Problem(path, None, "文件是空的。请写入 --- 包围的文章信息和正文，或删除此文件。",
                              "the file is empty")
     if b"\x00" in raw:
-        return None, Problem(path, None, "这不是文本文件(可能是图片或 Word 文档被改成了 .md)。",
+        return None, Problem(path, None, "这不是文本文件（可能是图片或 Word 文档被改成了 .md）。",
                              "binary file with a Markdown name")
     try:
         text = raw.decode("utf-8-sig")
@@ -40,7 +40,7 @@ def split(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     if lines[0].rstrip() != "---":
         return None, [Problem(
             path, 1,
-            "文件开头缺少文章信息。第一行应是 ---,接着写 title、date、category 等,再以 --- 结束。",
+            "文件开头缺少文章信息。第一行应是 ---，接着写 title、date、category 等，再以 --- 结束。",
             "no front matter: the first line must be `---`",
         )]
     for end in range(1, len(lines)):
@@ -49,7 +49,7 @@ def split(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     else:
         return None, [Problem(
             path, 1,
-            "文章信息没有结束:第 1 行的 --- 之后找不到结束的 ---。请在文章信息后单独一行写 ---。",
+            "文章信息没有结束：第 1 行的 --- 之后找不到结束的 ---。请在文章信息后单独一行写 ---。",
             "front matter opened with `---` on line 1 is never closed",
         )]
     fields, problems = parse_mapping("\n".join(lines[1:end]), path, line_offset=1)

@@ -32,7 +32,7 @@ from sitegen.pages import (
 EXCERPT_CHARS = 110
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_SENTENCE_END = "。!?;!?;"
+_SENTENCE_END = "。！？；!?;"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
         return text
     cut = text[:limit]
     end = max(cut.rfind(ch) for ch in _SENTENCE_END)
-    return cut[: end + 1] if end >= limit * 0.6 else cut.rstrip(",,、;; ")  # noqa: B005 - a set of characters is meant + "……"
+    return cut[: end + 1] if end >= limit * 0.6 else cut.rstrip(",，、；; ") + "……"
 
 
 def make_environment(templates: Path) -> jinja2.Environment:

@@ -34,8 +34,10 @@ def _field_value(key: str, value: Any, path: str, line: int) -> tuple[Any, Probl
             if text or key not in REQUIRED:
                 return text, None
             return None, Problem(path, line, f"{label}不能为空。", f"{key!r} is empty")
-        return None, Problem(path, line, f"{label}应是一段文字,这里却是{_kind(value)}。如含冒号等符号,请用引号括起来。",
-                             f"{key!r} must be text, not {type(value).__name__}")
+        return None, Problem(
+            path, line, f"{label}应是一段文字，这里却是{_kind(value)}。如含冒号等符号，请用引号括起来。",
+            f"{key!r} must be text, not {type(value).__name__}",
+        )
     if key == "draft":
         if isinstance(value, bool):
             return value, None
@@ -64,7 +66,7 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
             hint = did_you_mean(f.key, KNOWN)
             problems.append(Problem(
                 path, f.line,
-                f"未知字段“{f.key}”" + (f",是否想写“{hint[0]}”?" if hint else f"。可用字段:{'、'.join(KNOWN)}。"),
+                f"未知字段“{f.key}”" + (f"，是否想写“{hint[0]}”？" if hint else f"。可用字段：{'、'.join(KNOWN)}。"),
                 f"unknown field {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
             ))
             continue
@@ -91,14 +93,14 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
         hint = did_you_mean(category, names)
         problems.append(Problem(
             path, lines["category"],
-            f"栏目“{category}”不在 site.yaml 中。" + (f"是否想写“{'”或“'.join(hint)}”?" if hint
-                                                     else f"可用栏目:{'、'.join(names)}。"),
+            f"栏目“{category}”不在 site.yaml 中。" + (f"是否想写“{'”或“'.join(hint)}”？" if hint
+                                                     else f"可用栏目：{'、'.join(names)}。"),
             f"unknown category {category!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
         ))
     slug = make_slug(values["slug"]) if values.get("slug") else slug_from_filename(PurePosixPath(path).stem)
     if not slug:
         problems.append(Problem(
-            path, lines.get("slug", 1), "无法从文件名得到网址名,请添加一行 slug,例如 slug: dang-ri-huo-dong",
+            path, lines.get("slug", 1), "无法从文件名得到网址名，请添加一行 slug，例如 slug: dang-ri-huo-dong",
             "cannot derive a URL slug; add `slug:`",
         ))
     if problems:
@@ -141,7 +143,7 @@ def url_clashes(articles: list[Article]) -> list[Problem]:
     problems = []
     for article in sorted(articles, key=lambda a: a.path):
         if article.url.startswith(RESERVED_PREFIXES):
-            problems.append(Problem(article.path, None, f"文章网址 {article.url} 与栏目页冲突,请修改 slug。",
+            problems.append(Problem(article.path, None, f"文章网址 {article.url} 与栏目页冲突，请修改 slug。",
                                     f"URL {article.url} is reserved for listing pages; change the slug"))
         elif article.url in owners:
             first = owners[article.url]

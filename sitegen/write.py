@@ -67,7 +67,7 @@ def check_output(output: Path, site_dir: Path) -> None:
     elif out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         reason = "it is not empty and was not written by sitegen"
     if reason:
-        raise SiteError([Problem(str(output), None, f"不能使用这个输出目录:{reason}。请换一个目录(-o)。",
+        raise SiteError([Problem(str(output), None, f"不能使用这个输出目录：{reason}。请换一个目录（-o）。",
                                  f"refusing to use this output folder: {reason}; choose another with -o")])
 
 

@@ -46,13 +46,13 @@ def _yaml_error(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> 
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         return Problem(
             path, line,
-            "这一行用了 Tab 缩进,YAML 只允许空格缩进。请把 Tab 换成空格。",
+            "这一行用了 Tab 缩进，YAML 只允许空格缩进。请把 Tab 换成空格。",
             "tab character used for indentation; YAML allows spaces only",
         )
-    column = f",第 {mark.column + 1} 列" if mark is not None else ""
+    column = f"，第 {mark.column + 1} 列" if mark is not None else ""
     return Problem(
         path, line,
-        f"YAML 格式错误{column}:{detail}。常见原因:冒号后缺空格、引号不成对、缩进不齐。",
+        f"YAML 格式错误{column}：{detail}。常见原因：冒号后缺空格、引号不成对、缩进不齐。",
         f"YAML syntax error: {detail}",
     )
 
@@ -69,7 +69,7 @@ def parse_mapping(
         if not isinstance(node, yaml.MappingNode):
             return [], [Problem(
                 path, node.start_mark.line + 1 + line_offset,
-                "这里应是“字段: 值”形式的多行设置,而不是单个值或列表。",
+                "这里应是“字段: 值”形式的多行设置，而不是单个值或列表。",
                 "expected a mapping of `key: value` lines",
             )]
         fields: list[Field] = []
@@ -82,7 +82,7 @@ def parse_mapping(
             if key in seen:
                 problems.append(Problem(
                     path, line,
-                    f"字段“{key}”重复出现(第一次在第 {seen[key]} 行)。请删除其中一个。",
+                    f"字段“{key}”重复出现（第一次在第 {seen[key]} 行）。请删除其中一个。",
                     f"duplicate key {key!r} (first at line {seen[key]})",
                 ))
                 continue

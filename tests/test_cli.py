@@ -1,0 +1,65 @@
+"""The command line as editors and CI use it: exit codes, messages, summary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sitegen import __version__
+from tests.conftest import article_text
+
+
+def sitegen(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_version_and_help() -> None:
+    assert sitegen("--version").stdout.strip() == f"sitegen {__version__}"
+    helped = sitegen("build", "--help")
+    assert helped.returncode == 0 and "--output" in helped.stdout and "--drafts" in helped.stdout
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert sitegen().returncode == 2
+    assert sitegen("build", tmp_path / "missing").returncode == 2
+    assert sitegen("publish").returncode == 2
+
+
+def test_build_defaults_to_site_dir_build(make_site: Callable[..., Path]) -> None:
+    site = make_site({"a.md": article_text()})
+    done = sitegen("build", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built 1 articles, ")
+    assert (site / "build" / "2020/02/22/a/index.html").is_file()
+
+
+def test_content_errors_exit_1_and_write_nothing(make_site: Callable[..., Path]) -> None:
+    site = make_site({"a.md": article_text(souce="x"), "b.md": article_text(date="2021-02-30")})
+    done = sitegen("build", site)
+    assert done.returncode == 1
+    assert "content/a.md:5: 错误" in done.stderr and "did you mean 'source'" in done.stderr
+    assert "content/b.md:3: 错误" in done.stderr
+    assert "共 2 个错误" in done.stderr and "Traceback" not in done.stderr
+    assert not (site / "build").exists()
+
+
+def test_failed_build_keeps_previous_output(make_site: Callable[..., Path]) -> None:
+    site = make_site({"a.md": article_text()})
+    assert sitegen("build", site).returncode == 0
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    (site / "content" / "b.md").write_text(article_text(category="不存在"), encoding="utf-8")
+    assert sitegen("build", site).returncode == 1
+    after = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site.glob(".sitegen-staging-*"))
+
+
+def test_drafts_flag(make_site: Callable[..., Path]) -> None:
+    site = make_site({"a.md": article_text(draft="true")})
+    assert sitegen("build", site).returncode == 0
+    assert not (site / "build/2020/02/22/a").exists()
+    assert sitegen("build", site, "--drafts").returncode == 0
+    assert (site / "build/2020/02/22/a/index.html").is_file()

@@ -1,0 +1,109 @@
+"""The example site (the repository root) built end to end, as a reader would get it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.linkcheck import broken_links
+
+SEED = "2020/02/22/tianjin-du-zhan/index.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("e2e") / "build"
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert re.match(r"built \d+ articles, \d+ files in [\d.]+s", done.stdout)
+    return out
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def test_seed_article(site: Path) -> None:
+    html = (site / SEED).read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"zh-CN\">")
+    nav = re.search(r'<nav class="breadcrumb" aria-label="当前位置">(.*?)</nav>', html, re.S)
+    assert nav, "breadcrumb nav missing"
+    crumbs = re.findall(r'<a href="([^"]*)"[^>]*>([^<]+)</a>', nav.group(1))
+    assert _text(nav.group(1)) == "当前位置\uff1a 首页 医院概况 党建园地"
+    assert crumbs == [("https://www.example-hospital.cn/", "首页"),
+                      ("https://www.example-hospital.cn/yygk/", "医院概况"),
+                      ("../../../../", "党建园地")]
+    assert '<h1 class="article-title">【廉洁“微课堂”】天津:吹响督战号角 助力决战必胜</h1>' in html
+    assert '时间\uff1a<time datetime="2020-02-22T18:23:45+08:00">2020.02.22 18:23:45</time>' in html
+    assert "就是非常规,就是*********,就是全员发动" in html
+    assert '<p class="article-source">来源\uff1a《中国纪检监察》杂志</p>' in html
+    assert re.search(r"<h2[^>]*>闻令而动 令出行随</h2>\s*<h3[^>]*>让监督触角延伸到最前沿</h3>", html)
+    assert "阅读" not in _text(html), "no view counter without counter_url"
+    for name, value in [("ArticleTitle", "【廉洁“微课堂”】天津:吹响督战号角 助力决战必胜"),
+                        ("PubDate", "2020-02-22 18:23"), ("ContentSource", "《中国纪检监察》杂志"),
+                        ("ColumnName", "党建园地")]:
+        assert f'<meta name="{name}" content="{value}">' in html
+    assert re.search(r'<meta name="description" content="坚决保障打赢疫情防控阻击战[^"]+">', html)
+    assert "<button" in html and ">大</button>" in html
+
+
+def test_index_pager(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    pager = re.search(r'<nav class="pager" aria-label="分页">(.*?)</nav>', home, re.S)
+    assert pager, "the example site must have more than one page"
+    words = _text(pager.group(1))
+    assert words.startswith("首页 上一页 1 2") and "下一页 尾页" in words
+    assert '<a href="page/2/" rel="next">下一页</a>' in pager.group(1)
+    assert (site / "page/2/index.html").is_file()
+    listed = re.findall(r'<li>\s*<h2><a href="([^"]+)">', home)
+    assert len(listed) == 10  # page_size in site.yaml
+
+
+def test_prev_next_within_category(site: Path) -> None:
+    html = (site / SEED).read_text(encoding="utf-8")
+    near = re.search(r'<nav class="prev-next".*?</nav>', html, re.S)
+    assert near and "上一篇" in near.group(0) and "下一篇" in near.group(0)
+    links = re.findall(r'href="([^"]+)" rel="(prev|next)"', near.group(0))
+    assert links, "the seed article should have a neighbour in its category"
+    seed_date = "2020-02-22T18:23:45+08:00"
+    for href, rel in links:
+        target = (site / Path(SEED).parent / href / "index.html").resolve()
+        page = target.read_text(encoding="utf-8")
+        assert '<meta name="ColumnName" content="党建园地">' in page
+        date = re.search(r'<time datetime="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        assert (date < seed_date) if rel == "prev" else (date > seed_date)
+
+
+def test_every_internal_link_resolves_under_a_sub_path(site: Path) -> None:
+    assert broken_links(site, "/dangjian/") == []
+    assert broken_links(site, "/") == []
+
+
+def test_not_found_page_uses_base_path(site: Path) -> None:
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/dangjian/static/css/site.css"' in html and "页面不存在" in html
+
+
+def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(again)], check=True,
+                   capture_output=True)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_drafts_are_left_out(site: Path) -> None:
+    drafts = [p.read_text("utf-8") for p in (ROOT / "content").rglob("*.md")
+              if re.search(r"^draft: true$", p.read_text("utf-8"), re.M)]
+    assert drafts, "the example content should exercise drafts"
+    everything = "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
+    for text in drafts:
+        title = re.search(r"^title: *['\"]?(.+?)['\"]?$", text, re.M).group(1)  # type: ignore[union-attr]
+        assert title not in everything

@@ -1,0 +1,44 @@
+"""Golden output: a small fixed site built and compared byte for byte.
+
+When an intended change alters the output, refresh the expected tree with
+    SITEGEN_REFRESH_GOLDEN=1 pytest tests/test_golden.py
+and review the diff in git before committing it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from sitegen.build import build
+from tests.conftest import ROOT
+
+GOLDEN = Path(__file__).parent / "sites" / "golden"
+EXPECTED = GOLDEN / "expected"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_golden_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(GOLDEN, site, ignore=shutil.ignore_patterns("expected"))
+    shutil.copytree(ROOT / "templates", site / "templates")
+    shutil.copytree(ROOT / "static", site / "static")
+    build(site, tmp_path / "out")
+    actual = _tree(tmp_path / "out")
+    if os.environ.get("SITEGEN_REFRESH_GOLDEN"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        shutil.copytree(tmp_path / "out", EXPECTED)
+    expected = _tree(EXPECTED)
+    assert sorted(actual) == sorted(expected), "file lists differ"
+    for name, data in expected.items():
+        if actual[name] != data:
+            diff = difflib.unified_diff(
+                data.decode(errors="replace").splitlines(), actual[name].decode(errors="replace").splitlines(),
+                f"expected/{name}", f"actual/{name}", lineterm="",
+            )
+            raise AssertionError(f"{name} differs (SITEGEN_REFRESH_GOLDEN=1 to accept):\n" + "\n".join(diff))

@@ -1,0 +1,93 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen.errors import SiteError
+from sitegen.model import SiteConfig, SourceFile
+from sitegen.validate import validate
+from tests.conftest import article_text
+
+
+def run(config: SiteConfig, files: dict[str, str], drafts: bool = False):  # type: ignore[no-untyped-def]
+    return validate([SourceFile(p, t.encode()) for p, t in files.items()], config, drafts)
+
+
+def errors(config: SiteConfig, files: dict[str, str]) -> list[tuple[str, int | None, str]]:
+    with pytest.raises(SiteError) as info:
+        run(config, files)
+    return [(p.path, p.line, p.en) for p in info.value.problems]
+
+
+def test_article_fields(config: SiteConfig) -> None:
+    [a] = run(config, {"content/2020-02-22-tianjin.md": article_text(
+        "天津:吹响督战号角", "2020.02.22 18:23:45", source="《中国纪检监察》杂志", author="张三")})
+    assert a.title == "天津:吹响督战号角"
+    assert a.date == datetime(2020, 2, 22, 18, 23, 45, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert (a.slug, a.url) == ("tianjin", "2020/02/22/tianjin/")
+    assert (a.source, a.author, a.category) == ("《中国纪检监察》杂志", "张三", "党建园地")
+    assert a.body == "\n正文。\n"
+
+
+def test_slug_from_front_matter_is_sanitised(config: SiteConfig) -> None:
+    [a] = run(config, {"content/x.md": article_text(slug="../../Evil Path")})
+    assert a.url == "2020/02/22/evil-path/"
+
+
+def test_newest_first_and_drafts(config: SiteConfig) -> None:
+    files = {
+        "content/a.md": article_text(date="2021-01-01"),
+        "content/b.md": article_text(date="2022-01-01"),
+        "content/c.md": article_text(date="2023-01-01", draft="true"),
+    }
+    assert [a.path for a in run(config, files)] == ["content/b.md", "content/a.md"]
+    assert next(a.path for a in run(config, files, drafts=True)) == "content/c.md"
+
+
+def test_unknown_field_suggests_the_right_one(config: SiteConfig) -> None:
+    [(path, line, en)] = errors(config, {"content/a.md": article_text(souce="人民网")})
+    assert (path, line) == ("content/a.md", 5)
+    assert en == "unknown field 'souce'; did you mean 'source'?"
+
+
+def test_unknown_category_suggests_close_names(config: SiteConfig) -> None:
+    [(_, line, en)] = errors(config, {"content/a.md": article_text(category="廉洁微讲堂")})
+    assert line == 4 and "did you mean '廉洁微课堂'" in en
+
+
+def test_all_problems_in_all_files_reported(config: SiteConfig) -> None:
+    found = errors(config, {
+        "content/a.md": "---\ntitle: ''\ndate: 2021-02-30\ncategory: [1, 2]\n---\n",
+        "content/b.md": "no front matter",
+    })
+    assert ("content/a.md", 2, "'title' is empty") in found
+    assert ("content/a.md", 3, "date '2021-02-30' does not exist") in found
+    assert ("content/a.md", 4, "'category' must be text, not list") in found
+    assert ("content/b.md", 1, "no front matter: the first line must be `---`") in found
+
+
+def test_missing_required_fields(config: SiteConfig) -> None:
+    found = errors(config, {"content/a.md": "---\ntitle: 标题\n---\n"})
+    assert {en for _, _, en in found} == {"missing required field 'date'", "missing required field 'category'"}
+
+
+def test_same_url_names_both_files(config: SiteConfig) -> None:
+    found = errors(config, {
+        "content/2020/x.md": article_text(),
+        "content/2021/x.md": article_text(),
+    })
+    assert found == [("content/2021/x.md", None,
+                      "same URL 2020/02/22/x/ as content/2020/x.md; give one of them a different `slug`")]
+
+
+def test_bom_and_crlf_accepted(config: SiteConfig) -> None:
+    raw = ("\ufeff" + article_text("标题", body="第一段\n第二行")).replace("\n", "\r\n").encode()
+    [a] = validate([SourceFile("content/a.md", raw)], config)
+    assert a.title == "标题" and "\r" not in a.body
+
+
+def test_gbk_file_explained(config: SiteConfig) -> None:
+    raw = article_text("党建").encode("gbk")
+    with pytest.raises(SiteError) as info:
+        validate([SourceFile("content/a.md", raw)], config)
+    assert "GBK" in info.value.problems[0].en and "UTF-8" in info.value.problems[0].zh

@@ -1,0 +1,80 @@
+"""The write sink: nothing outside the output, nothing half-written, nobody else's folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SiteError
+from sitegen.model import OutputFile
+from sitegen.write import MARKER, Sink, UnsafePathError, check_output, publish, recover, safe_join
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/../../x", "/etc/passwd", "", "a\\..\\x", "C:/x", "a/\x00"])
+def test_paths_outside_are_refused(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(UnsafePathError):
+        safe_join(tmp_path, bad)
+
+
+def test_sink_never_overwrites_within_a_build(tmp_path: Path) -> None:
+    sink = Sink(tmp_path)
+    sink.write("a/index.html", b"1")
+    with pytest.raises(FileExistsError):
+        sink.write("a/index.html", b"2")
+
+
+def test_publish_replaces_the_whole_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish(out, [OutputFile("old.html", b"old")], None)
+    assert (out / MARKER).is_file()
+    publish(out, [OutputFile("new.html", b"new")], None)
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "new.html"]
+    assert not list(tmp_path.glob(".sitegen-staging-*"))
+
+
+def test_error_midway_leaves_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish(out, [OutputFile("index.html", b"live")], None)
+
+    def files():  # type: ignore[no-untyped-def]
+        yield OutputFile("index.html", b"new")
+        raise RuntimeError("render failed")
+
+    with pytest.raises(RuntimeError):
+        publish(out, files(), None)
+    assert (out / "index.html").read_bytes() == b"live"
+    assert not list(tmp_path.glob(".sitegen-staging-*"))
+
+
+def test_recover_restores_a_half_swapped_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    old = tmp_path / ".sitegen-staging-out-old"
+    old.mkdir()
+    (old / "index.html").write_text("live")
+    recover(out)
+    assert (out / "index.html").read_text() == "live"
+
+
+@pytest.mark.parametrize("setup", ["site", "parent", "content", "foreign"])
+def test_refuses_folders_that_are_not_ours(tmp_path: Path, setup: str) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    target = {"site": site, "parent": tmp_path, "content": tmp_path / "other", "foreign": tmp_path / "docs"}[setup]
+    if setup == "content":
+        (target / "content").mkdir(parents=True)
+    if setup == "foreign":
+        target.mkdir()
+        (target / "thesis.docx").write_bytes(b"precious")
+    with pytest.raises(SiteError):
+        check_output(target, site)
+
+
+def test_accepts_new_empty_or_own_folders(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    check_output(tmp_path / "new", site)
+    (tmp_path / "empty").mkdir()
+    check_output(tmp_path / "empty", site)
+    publish(tmp_path / "ours", [OutputFile("a.html", b"")], None)
+    check_output(tmp_path / "ours", site)
