@@ -1,15 +1,18 @@
-"""Command line: `sitegen build [SITE_DIR] [-o OUTPUT]`."""
+"""Command line: `sitegen build` and `sitegen check`."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build
-from sitegen.errors import SiteError
+from sitegen.build import build, check_site
+from sitegen.errors import Problem, SiteError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,29 +22,47 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = commands.add_parser("build", help="build the site into an output folder")
-    b.add_argument("site_dir", nargs="?", default=".", type=Path,
-                   help="folder with site.yaml, content/, templates/, static/ (default: .)")
+    c = commands.add_parser("check", help="validate content and check the built pages (links, images, titles) "
+                                          "without touching the output")
+    for sub in (b, c):
+        sub.add_argument("site_dir", nargs="?", default=".", type=Path,
+                         help="folder with site.yaml, content/, templates/, static/ (default: .)")
+        sub.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+        sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
     b.add_argument("-o", "--output", type=Path, help="output folder (default: SITE_DIR/build)")
-    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    b.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _report(problems: tuple[Problem, ...] | list[Problem], what: str) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    n = len(problems)
+    print(f"\n共 {n} 个错误，{what}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
     site_dir: Path = args.site_dir
-    if not site_dir.is_dir():
-        print(f"sitegen: error: no such folder: {site_dir}", file=sys.stderr)
-        return 2
+    if args.command == "check":
+        problems = check_site(site_dir, drafts=args.drafts)
+        if problems:
+            _report(problems, f"请修改后再发布。({len(problems)} problem(s) found)")
+            return 1
+        print("check passed: content is valid, every link and image resolves")
+        return 0
     output = args.output or site_dir / "build"
+    result = build(site_dir, output, drafts=args.drafts)
+    print(f"built {result.articles} articles, {result.files} files in {result.seconds:.2f}s → {output}")
+    return 0
+
+
+def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
-        result = build(site_dir, output, drafts=args.drafts)
+        return run(args)
     except SiteError as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
         n = len(exc.problems)
-        print(f"\n共 {n} 个错误，网站未更新。({n} error{'s' if n != 1 else ''}; nothing was written)",
-              file=sys.stderr)
+        _report(exc.problems, f"网站未更新。({n} error{'s' if n != 1 else ''}; nothing was written)")
         return 1
     except KeyboardInterrupt:
         print("sitegen: interrupted; the previous output is unchanged", file=sys.stderr)
@@ -49,7 +70,25 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in sitegen, not in the content
         if args.debug:
             traceback.print_exc()
-        print(f"sitegen: internal error: {exc!r} (run with --debug for a traceback)", file=sys.stderr)
+        print(f"sitegen: internal error: {exc!r}\nThe previous output is unchanged. "
+              "Run again with --debug and report the traceback.", file=sys.stderr)
         return 3
-    print(f"built {result.articles} articles, {result.files} files in {result.seconds:.2f}s → {output}")
-    return 0
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # SystemExit unwinds like Ctrl-C does, so the staging folder is removed.
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.site_dir.is_dir():
+        print(f"sitegen: error: no such folder: {args.site_dir}", file=sys.stderr)
+        return 2
+    if threading.current_thread() is not threading.main_thread():
+        return _guarded(_run, args)  # signal handlers can only be set from the main thread
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        return _guarded(_run, args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

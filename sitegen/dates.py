@@ -52,6 +52,6 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
         )
     except ValueError:
         raise DateError(
-            f"日期“{value}”不存在(请检查月份、日期和时间,例如 2 月没有 30 日)。",
+            f"日期“{value}”不存在（请检查月份、日期和时间，例如 2 月没有 30 日）。",
             f"date {value!r} does not exist",
         ) from None

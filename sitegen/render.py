@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.errors import Problem
 from sitegen.model import Article, Link, OutputFile, SiteConfig
 from sitegen.pages import (
     ListPage,
@@ -55,6 +56,18 @@ def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
     cut = text[:limit]
     end = max(cut.rfind(ch) for ch in _SENTENCE_END)
     return cut[: end + 1] if end >= limit * 0.6 else cut.rstrip(",，、；; ") + "……"
+
+
+def template_problem(exc: jinja2.TemplateError, site_dir: Path) -> Problem:
+    """Point at the template line, for syntax errors and for errors while rendering."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja rewrites frames so template lines appear as code lines
+        if tb.tb_frame.f_code.co_filename.startswith(str(site_dir / "templates")):
+            name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    where = Path(name).resolve().relative_to(site_dir.resolve()).as_posix() if name else "templates"
+    return Problem(where, line, f"模板错误：{exc.message or exc}", f"template error: {exc.message or exc}")
 
 
 def make_environment(templates: Path) -> jinja2.Environment:

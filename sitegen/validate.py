@@ -27,8 +27,10 @@ _LABELS = {"title": "标题", "date": "日期", "category": "栏目", "source": 
 
 
 def _field_value(key: str, value: Any, path: str, line: int) -> tuple[Any, Problem | None]:
-    label = f"{_LABELS[key]}({key})"
+    label = f"{_LABELS[key]}（{key}）"
     if key in TEXT_FIELDS:
+        if value is None:  # `title:` with nothing after it
+            value = ""
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = " ".join(str(value).split())
             if text or key not in REQUIRED:
@@ -41,7 +43,7 @@ def _field_value(key: str, value: Any, path: str, line: int) -> tuple[Any, Probl
     if key == "draft":
         if isinstance(value, bool):
             return value, None
-        return None, Problem(path, line, "草稿(draft)只能写 true 或 false。", "'draft' must be true or false")
+        return None, Problem(path, line, "草稿（draft）只能写 true 或 false。", "'draft' must be true or false")
     if key == "extra":
         if isinstance(value, dict):
             return value, None
@@ -78,7 +80,7 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
             values[f.key] = value
     for key in REQUIRED:
         if key not in lines:
-            problems.append(Problem(path, 1, f"缺少{_LABELS[key]}({key})。请在文章信息中加一行 {key}: …",
+            problems.append(Problem(path, 1, f"缺少{_LABELS[key]}（{key}）。请在文章信息中加一行 {key}: …",
                                     f"missing required field {key!r}"))
     tz = ZoneInfo(config.timezone)
     if "date" in values:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SiteError
@@ -69,6 +71,19 @@ def check_output(output: Path, site_dir: Path) -> None:
     if reason:
         raise SiteError([Problem(str(output), None, f"不能使用这个输出目录：{reason}。请换一个目录（-o）。",
                                  f"refusing to use this output folder: {reason}; choose another with -o")])
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """One build at a time per output folder; the OS drops the lock if the build dies."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.parent / f".sitegen-lock-{output.name}", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SiteError([Problem(str(output), None, "另一个 sitegen 正在构建这个目录，请等它结束后再试。",
+                                     "another sitegen build is writing this output; try again when it ends")]) from None
+        yield
 
 
 def _exchange(a: Path, b: Path) -> bool:

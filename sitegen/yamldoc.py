@@ -49,6 +49,12 @@ def _yaml_error(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> 
             "这一行用了 Tab 缩进，YAML 只允许空格缩进。请把 Tab 换成空格。",
             "tab character used for indentation; YAML allows spaces only",
         )
+    if detail == "mapping values are not allowed in this context":
+        return Problem(
+            path, line,
+            "这一行多了一个冒号。内容本身含冒号时，请用引号把整段括起来，例如 title: '天津: 吹响督战号角'。",
+            "a second `: ` on this line; quote the value if it contains a colon",
+        )
     column = f"，第 {mark.column + 1} 列" if mark is not None else ""
     return Problem(
         path, line,

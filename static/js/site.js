@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var KEY = "sitegen-font";
+  var SIZES = ["large", "medium", "small"];
   var root = document.documentElement;
 
   function apply(size) {
@@ -19,7 +20,7 @@
     group.hidden = false;
     var stored = null;
     try { stored = localStorage.getItem(KEY); } catch (e) { /* storage disabled: no memory */ }
-    apply(stored || "medium");
+    apply(SIZES.indexOf(stored) === -1 ? "medium" : stored);
     group.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-font]");
       if (!button) return;

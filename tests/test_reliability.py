@@ -1,0 +1,97 @@
+"""Nothing lost: killed builds, concurrent builds and hostile paths leave the live site intact."""
+
+from __future__ import annotations
+
+import fcntl
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from tests.conftest import article_text
+from tests.test_bad_input import snapshot
+
+BODY = "坚决保障打赢疫情防控阻击战，是纪检监察机关当前的头等大事。" * 60
+
+
+@pytest.fixture
+def big_site(make_site: Callable[..., Path]) -> Path:
+    """Large enough that a build takes a while, so it can be caught midway."""
+    articles = {f"a{i:04d}.md": article_text(f"文章{i}", date=f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9} 10:00",
+                                             slug=f"a{i:04d}", body=BODY) for i in range(1500)}
+    site = make_site(articles)
+    assert main(["build", str(site)]) == 0
+    return site
+
+
+def _start_build(site: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(site)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_for_staging(site: Path, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        staging = list(site.glob(".sitegen-staging-build-*"))
+        if staging and any(staging[0].rglob("index.html")):
+            return
+        time.sleep(0.005)
+    pytest.fail("the build finished before it could be interrupted")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
+def test_interrupted_build_leaves_previous_output(big_site: Path, sig: signal.Signals) -> None:
+    before = snapshot(big_site / "build")
+    (big_site / "content" / "a0000.md").write_text(article_text("改过的标题", slug="a0000", body=BODY), "utf-8")
+    proc = _start_build(big_site)
+    _wait_for_staging(big_site, proc)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert snapshot(big_site / "build") == before
+    if sig != signal.SIGKILL:  # a dying build cleans up after itself; after kill -9 the next build does
+        assert not list(big_site.glob(".sitegen-staging-*"))
+    assert main(["build", str(big_site)]) == 0
+    assert not list(big_site.glob(".sitegen-staging-*"))
+    assert "改过的标题" in next((big_site / "build").rglob("a0000/index.html")).read_text("utf-8")
+
+
+def test_second_concurrent_build_is_refused(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"a.md": article_text()})
+    with open(site / ".sitegen-lock-build", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert main(["build", str(site)]) == 1
+    assert "another sitegen build is writing this output" in capsys.readouterr().err
+    assert not (site / "build").exists()
+    assert main(["build", str(site)]) == 0
+
+
+@pytest.mark.parametrize("field", [
+    "slug: ../../../escaped", "slug: /etc/escaped", "slug: '..'", "slug: a/../../escaped", "slug: 'C:\\\\escaped'",
+])
+def test_hostile_slugs_stay_inside_the_output(make_site: Callable[..., Path], tmp_path: Path, field: str) -> None:
+    site = make_site({"a.md": article_text().replace("category:", field + "\ncategory:")})
+    code = main(["build", str(site)])
+    outside = [p for p in tmp_path.rglob("*") if "escaped" in p.name and "build" not in p.parts]
+    assert outside == []
+    if code == 0:
+        assert all(p.resolve().is_relative_to((site / "build").resolve()) for p in (site / "build").rglob("*"))
+
+
+def test_hostile_category_slug_rejected(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"a.md": article_text()}, config="title: 党建园地\ncategories:\n  - {name: 甲, slug: '../..'}\n")
+    assert main(["build", str(site)]) == 1
+    assert "category '甲' has an unusable slug" in capsys.readouterr().err
+    assert not (site / "build").exists()
+
+
+def test_hostile_permalink_rejected(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"a.md": article_text()}, config="title: 党建园地\npermalink: '../{slug}/'\n")
+    assert main(["build", str(site)]) == 1
+    assert "site.yaml:2: 错误：" in capsys.readouterr().err
+    assert not (site / "build").exists()
