@@ -10,7 +10,8 @@ from tests.conftest import ROOT
 def test_ruff_clean() -> None:
     ruff = shutil.which("ruff") or shutil.which("ruff", path=str(ROOT / ".venv" / "bin"))
     cmd = [ruff] if ruff else [sys.executable, "-m", "ruff"]
-    done = subprocess.run([*cmd, "check", "sitegen", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
+    targets = [d for d in ("sitegen", "tests", "bench") if (ROOT / d).is_dir()]
+    done = subprocess.run([*cmd, "check", *targets], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
