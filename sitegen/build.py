@@ -1,72 +1,155 @@
-"""The pipeline: load → validate → render → write."""
+"""The pipeline: load → validate → render → write, redoing only what changed."""
 
 from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from sitegen import check
-from sitegen.config import load_config
+from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import Problem, SiteError
-from sitegen.load import load_sources
-from sitegen.markup import to_html
-from sitegen.model import Article, OutputFile, SiteConfig
-from sitegen.render import Body, excerpt, render_site, template_problem
-from sitegen.sanitize import make_sanitizer
-from sitegen.validate import validate
-from sitegen.write import build_lock, check_output, publish
+from sitegen.incremental import Manifest, digest, load_manifest, save_manifest, setup_key, stamp, template_keys
+from sitegen.load import find_sources
+from sitegen.model import Article, SiteConfig
+from sitegen.pages import list_pages, neighbours, output_name
+from sitegen.render import Body, Renderer, make_environment, template_problem
+from sitegen.validate import collect
+from sitegen.workers import Parsed, Pool, Rendered, RenderJob
+from sitegen.write import MARKER, Transaction, build_lock, check_output
+
+TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
+FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
 class BuildResult:
     articles: int
-    files: int
+    files: int  # in the output
+    written: int  # rewritten by this build; the rest were unchanged
     seconds: float
 
 
-def render_bodies(articles: Sequence[Article], config: SiteConfig) -> dict[str, Body]:
-    clean = make_sanitizer(config.iframe_hosts) if config.sanitize else None
-    bodies = {}
-    for article in articles:
-        html = to_html(article.body)
-        if clean is not None:
-            html = clean(html)
-        bodies[article.path] = Body(html, excerpt(html))
-    return bodies
+def _no_progress(label: str, done: int, total: int) -> None:
+    pass
 
 
-def _files(site_dir: Path, config: SiteConfig, drafts: bool) -> tuple[list[Article], Iterator[OutputFile]]:
-    articles = validate(load_sources(site_dir), config, drafts)
-    bodies = render_bodies(articles, config)
-    return articles, render_site(articles, bodies, config, site_dir / "templates")
+def _parse(site_dir: Path, pool: Pool, manifest: Manifest) -> dict[str, Parsed]:
+    """Every source file's front matter; files whose size and mtime are unchanged are not read."""
+    stamps = {p.relative_to(site_dir).as_posix(): stamp(p) for p in find_sources(site_dir / "content")}
+    known = {p: manifest.sources[p] for p, s in stamps.items() if p in manifest.sources
+             and manifest.sources[p].stamp == s}
+    fresh = {x.path: x for x in pool.parse([p for p in stamps if p not in known])}
+    return {p: known.get(p) or fresh[p] for p in stamps}
 
 
-def _write(site_dir: Path, config: SiteConfig, output: Path, drafts: bool) -> tuple[list[Article], int]:
-    articles, files = _files(site_dir, config, drafts)
+def _marker_state(output: Path) -> str:
     try:
-        return articles, publish(output, files, site_dir / "static")
-    except jinja2.TemplateError as exc:
-        raise SiteError([template_problem(exc, site_dir)]) from None
+        return (output / MARKER).read_text(encoding="utf-8").rsplit(" ", 1)[-1].strip()
+    except OSError:
+        return ""
 
 
-def build(site_dir: Path, output: Path, drafts: bool = False) -> BuildResult:
+def _static(site_dir: Path) -> dict[str, bytes]:
+    folder = site_dir / "static"
+    if not folder.is_dir():
+        return {}
+    return {f"static/{p.relative_to(folder).as_posix()}": p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def _write_site(site_dir: Path, config: SiteConfig, output: Path, drafts: bool, clean: bool,
+                progress: Progress) -> tuple[list[Article], int, int]:
+    setup = setup_key((site_dir / CONFIG_NAME).read_bytes(), drafts)
+    manifest = Manifest(setup=setup) if clean else load_manifest(site_dir, setup)
+    keys = template_keys(site_dir / "templates", TEMPLATES)
+    trusted = bool(manifest.state) and manifest.output == str(output.resolve()) \
+        and _marker_state(output) == manifest.state
+    old = manifest.pages if trusted else {}
+    with Pool(site_dir, config, progress) as pool:
+        parsed = _parse(site_dir, pool, manifest)
+        articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
+        sums = {a.path: parsed[a.path].digest for a in articles}
+        near = neighbours(articles)
+        newest = {a.path for a in articles[: config.feed_size]}
+        pages = {output_name(a.url): digest(keys["article.html"], sums[a.path], a, near[a.path]) for a in articles}
+        pages["feed.xml"] = digest(keys["feed.xml"], [(a, sums[a.path]) for a in articles if a.path in newest])
+        feed_changed = old.get("feed.xml") != pages["feed.xml"]
+        jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles
+                if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in manifest.excerpts
+                or (feed_changed and a.path in newest)]
+        full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
+        if full:
+            jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles]
+        with Transaction(output, full) as txn:
+            try:
+                rendered = {r.path: r for r in pool.render(jobs, txn.root)}
+            except BaseException:
+                pool.stop()  # before the transaction removes the folder the workers write into
+                raise
+            excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
+            excerpts.update({d: manifest.excerpts[d] for d in sums.values() if d not in excerpts})
+            written = len(rendered) + _write_rest(site_dir, config, articles, sums, excerpts, rendered, keys,
+                                                  pages, {} if full else old, txn)
+            state = digest(sorted(pages.items()))
+            if full or state != manifest.state:
+                txn.sink.write(MARKER, f"Generated by sitegen; replaced on every build. state {state}\n".encode())
+                txn.commit(delete=set(old) - set(pages))
+    save_manifest(site_dir, Manifest(setup, str(output.resolve()), state, parsed, excerpts, pages))
+    return articles, len(pages), written
+
+
+def _write_rest(site_dir: Path, config: SiteConfig, articles: Sequence[Article], sums: dict[str, str],
+                excerpts: dict[str, str], rendered: dict[str, Rendered], keys: dict[str, str],
+                pages: dict[str, str], old: dict[str, str], txn: Transaction) -> int:
+    """Listings, 404, feed and static files: whichever changed. Returns how many were written."""
+    renderer = Renderer(config, make_environment(site_dir / "templates"))
+    by_path = {a.path: excerpts[sums[a.path]] for a in articles}
+    outputs = []
+    for page in list_pages(articles, config):
+        key = digest(keys["list.html"], page.path, page.pager, [(a, by_path[a.path]) for a in page.articles])
+        outputs.append((output_name(page.path), key, lambda page=page: renderer.listing(page, by_path)))
+    outputs.append(("404.html", digest(keys["404.html"]), renderer.not_found))
+    feed = [a for a in articles[: config.feed_size]]
+    outputs.append(("feed.xml", pages["feed.xml"], lambda: renderer.feed(
+        feed, {a.path: Body(rendered[a.path].html or "", by_path[a.path]) for a in feed})))
+    count = 0
+    for path, key, make in outputs:
+        pages[path] = key
+        if old.get(path) != key:
+            txn.sink.write(path, make().data)
+            count += 1
+    for path, data in _static(site_dir).items():
+        pages[path] = digest(data)
+        if old.get(path) != pages[path]:
+            txn.sink.write(path, data)
+            count += 1
+    return count
+
+
+def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = False,
+          progress: Progress = _no_progress) -> BuildResult:
     started = time.perf_counter()
     config = load_config(site_dir)
     check_output(output, site_dir)
     with build_lock(output):
-        articles, written = _write(site_dir, config, output, drafts)
-    return BuildResult(len(articles), written, time.perf_counter() - started)
+        try:
+            articles, files, written = _write_site(site_dir, config, output, drafts, clean, progress)
+        except jinja2.TemplateError as exc:
+            raise SiteError([template_problem(exc, site_dir)]) from None
+    return BuildResult(len(articles), files, written, time.perf_counter() - started)
 
 
 def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:
     """Build into a temporary folder and check the pages; the live output is never touched."""
+    config = load_config(site_dir)
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         out = Path(tmp) / "site"
-        articles, _ = _write(site_dir, load_config(site_dir), out, drafts)
+        articles, _, _ = _write_site(site_dir, config, out, drafts, clean=True, progress=_no_progress)
         sources = {f"{a.url}index.html": a.path for a in articles}
         return check.check_output(out, sources=sources)

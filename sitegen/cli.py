@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
         sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
     b.add_argument("-o", "--output", type=Path, help="output folder (default: SITE_DIR/build)")
+    b.add_argument("--clean", action="store_true", help="ignore the build cache and rebuild every page")
     return parser
 
 
@@ -50,9 +52,26 @@ def _run(args: argparse.Namespace) -> int:
         print("check passed: content is valid, every link and image resolves")
         return 0
     output = args.output or site_dir / "build"
-    result = build(site_dir, output, drafts=args.drafts)
-    print(f"built {result.articles} articles, {result.files} files in {result.seconds:.2f}s → {output}")
+    result = build(site_dir, output, drafts=args.drafts, clean=args.clean, progress=_progress())
+    print(f"built {result.articles} articles, {result.files} files ({result.written} changed) "
+          f"in {result.seconds:.2f}s → {output}")
     return 0
+
+
+def _progress() -> Callable[[str, int, int], None]:
+    """A self-updating line on a terminal; nothing when output goes to a log (CI)."""
+    if not sys.stderr.isatty():
+        return lambda label, done, total: None
+    last = [0.0]
+
+    def show(label: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] > 0.1:
+            last[0] = now
+            end = "\n" if done == total else ""
+            print(f"\r{label} {done}/{total} ({100 * done // max(total, 1)}%)", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

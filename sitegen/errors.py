@@ -28,6 +28,10 @@ class SiteError(Exception):
         self.problems = tuple(sorted(problems, key=lambda p: (p.path, p.line or 0)))
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        # Raised in build workers and re-raised in the parent: pickle the problems, not the text.
+        return (SiteError, (self.problems,))
+
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> list[str]:
     import difflib

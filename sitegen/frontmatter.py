@@ -55,3 +55,12 @@ def split(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     fields, problems = parse_mapping("\n".join(lines[1:end]), path, line_offset=1)
     body = "\n".join(lines[end + 1:])
     return Document(tuple(fields), body, end + 2), problems
+
+
+def body_of(text: str) -> str:
+    """The body of a file that already passed `split`, without parsing its YAML again."""
+    lines = text.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            return "\n".join(lines[end + 1:])
+    return ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -24,8 +24,6 @@ from sitegen.pages import (
     ListPage,
     Neighbours,
     breadcrumb,
-    list_pages,
-    neighbours,
     output_name,
     relative,
 )
@@ -118,8 +116,8 @@ class Renderer:
             older=near.older, newer=near.newer,
         ))
 
-    def listing(self, page: ListPage, bodies: Mapping[str, Body]) -> OutputFile:
-        items = [(a, a.summary or bodies[a.path].excerpt) for a in page.articles]
+    def listing(self, page: ListPage, excerpts: Mapping[str, str]) -> OutputFile:
+        items = [(a, a.summary or excerpts[a.path]) for a in page.articles]
         is_home = page.category.path == ""
         return self._render("list.html", output_name(page.path), self._context(
             page.path, breadcrumb(page.category, self.config),
@@ -140,17 +138,3 @@ class Renderer:
         ctx = self._context("", (), kind="feed", title=self.config.title, root=root,
                             entries=[(a, bodies[a.path]) for a in articles[: self.config.feed_size]])
         return self._render("feed.xml", "feed.xml", ctx)
-
-
-def render_site(
-    articles: Sequence[Article], bodies: Mapping[str, Body], config: SiteConfig, templates: Path
-) -> Iterator[OutputFile]:
-    """Every generated file; `articles` newest first, `bodies` keyed by article path."""
-    renderer = Renderer(config, make_environment(templates))
-    near = neighbours(articles)
-    for article in articles:
-        yield renderer.article(article, bodies[article.path], near[article.path])
-    for page in list_pages(articles, config):
-        yield renderer.listing(page, bodies)
-    yield renderer.not_found()
-    yield renderer.feed(articles, bodies)

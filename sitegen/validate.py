@@ -116,28 +116,34 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
     return Article(path=path, slug=slug, url=url, body=doc.body, **values), []
 
 
-def validate(sources: Iterable[SourceFile], config: SiteConfig, drafts: bool = False) -> list[Article]:
+def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
+    """One file to an Article, or its problems. The body is kept; callers may drop it."""
+    text, problem = decode(source.raw, source.path)
+    if problem:
+        return None, [problem]
+    assert text is not None
+    doc, found = split(text, source.path)
+    if doc is None or found:
+        return None, found
+    return article_from(doc, source.path, config)
+
+
+def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool = False) -> list[Article]:
     """Every article, newest first; raises SiteError with all problems in all files."""
     problems: list[Problem] = []
     articles: list[Article] = []
-    for source in sources:
-        text, problem = decode(source.raw, source.path)
-        if problem:
-            problems.append(problem)
-            continue
-        assert text is not None
-        doc, found = split(text, source.path)
+    for article, found in parsed:
         problems.extend(found)
-        if doc is None or found:
-            continue
-        article, found = article_from(doc, source.path, config)
-        problems.extend(found)
-        if article and (drafts or not article.draft):
+        if article is not None and (drafts or not article.draft):
             articles.append(article)
     problems.extend(url_clashes(articles))
     if problems:
         raise SiteError(problems)
     return sorted(articles, key=lambda a: (a.date, a.path), reverse=True)
+
+
+def validate(sources: Iterable[SourceFile], config: SiteConfig, drafts: bool = False) -> list[Article]:
+    return collect((parse_source(s, config) for s in sources), drafts)
 
 
 def url_clashes(articles: list[Article]) -> list[Problem]:
@@ -151,7 +157,7 @@ def url_clashes(articles: list[Article]) -> list[Problem]:
             first = owners[article.url]
             problems.append(Problem(
                 article.path, None,
-                f"与 {first.path} 的网址相同({article.url}),后者会被覆盖。请给其中一篇设置不同的 slug。",
+                f"与 {first.path} 的网址相同（{article.url}）。请给其中一篇设置不同的 slug。",
                 f"same URL {article.url} as {first.path}; give one of them a different `slug`",
             ))
         else:

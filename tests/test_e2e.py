@@ -21,7 +21,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert re.match(r"built \d+ articles, \d+ files in [\d.]+s", done.stdout)
+    assert re.match(r"built \d+ articles, (\d+) files \(\1 changed\) in [\d.]+s", done.stdout)
     return out
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import render_bodies
+from sitegen.build import build
 from sitegen.config import parse_config
 from sitegen.errors import SiteError
 from sitegen.model import SourceFile
-from sitegen.render import render_site
 from sitegen.validate import validate
 from tests.conftest import MINI_CONFIG, ROOT
 
@@ -31,18 +33,31 @@ keys = st.one_of(st.sampled_from(["title", "date", "category", "source", "slug",
                                   "extra", "souce", "tags"]), text)
 
 
+def _build(raw: bytes) -> Path:
+    """The whole pipeline on one article; returns the output folder."""
+    site = Path(tempfile.mkdtemp(prefix="sitegen-prop-"))
+    (site / "content").mkdir()
+    (site / "content" / "a.md").write_bytes(raw)
+    (site / "site.yaml").write_text(MINI_CONFIG, encoding="utf-8")
+    (site / "templates").symlink_to(ROOT / "templates")
+    build(site, site / "out")
+    return site / "out"
+
+
 def _check(sources: list[SourceFile]) -> None:
     try:
-        articles = validate(sources, CONFIG)
+        validate(sources, CONFIG)
     except SiteError as exc:
         assert exc.problems and all(p.zh and p.en and p.path for p in exc.problems)
         return
-    bodies = render_bodies(articles, CONFIG)
-    for f in render_site(articles, bodies, CONFIG, ROOT / "templates"):
-        assert f.path and not f.path.startswith("/") and ".." not in f.path.split("/")
+    out = _build(sources[0].raw)
+    try:
+        assert all(p.resolve().is_relative_to(out.resolve()) for p in out.rglob("*"))
+    finally:
+        shutil.rmtree(out.parent)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(keys, values, max_size=8), markdownish)
 def test_random_front_matter_and_body(meta: dict[str, Any], body: str) -> None:
     try:
@@ -52,19 +67,22 @@ def test_random_front_matter_and_body(meta: dict[str, Any], body: str) -> None:
     _check([SourceFile("content/a.md", f"---\n{head}---\n{body}".encode())])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=300) | text.map(str.encode), markdownish)
 def test_random_bytes_in_front_matter(head: bytes, body: str) -> None:
     _check([SourceFile("content/a.md", b"---\n" + head + b"\n---\n" + body.encode())])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(markdownish, st.datetimes(min_value=dt.datetime(1900, 1, 1)))
 def test_valid_articles_with_random_bodies_always_build(body: str, when: dt.datetime) -> None:
     body = body.replace("\x00", "")  # a NUL byte marks a binary file, rightly refused
     src = f"---\ntitle: 标题\ndate: {when:%Y-%m-%d %H:%M:%S}\ncategory: 支部风采\n---\n{body}"
-    articles = validate([SourceFile("content/a.md", src.encode())], CONFIG)
-    bodies = render_bodies(articles, CONFIG)
-    assert "<script" not in bodies["content/a.md"].html
-    assert any(f.path == articles[0].url + "index.html"
-               for f in render_site(articles, bodies, CONFIG, ROOT / "templates"))
+    [article] = validate([SourceFile("content/a.md", src.encode())], CONFIG)
+    out = _build(src.encode())
+    try:
+        page = (out / article.url / "index.html").read_text("utf-8")
+        body = page.split('<div class="article-body">', 1)[1].split("</article>", 1)[0]
+        assert "<script" not in body
+    finally:
+        shutil.rmtree(out.parent)

@@ -30,7 +30,8 @@ def big_site(make_site: Callable[..., Path]) -> Path:
 
 
 def _start_build(site: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(site)],
+    # --clean: a full build, whose whole output is swapped in at the end
+    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(site), "--clean"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -44,6 +45,23 @@ def _wait_for_staging(site: Path, proc: subprocess.Popen[bytes]) -> None:
     pytest.fail("the build finished before it could be interrupted")
 
 
+def _survivors(site: Path) -> list[int]:
+    """Processes still running a build of `site` (e.g. orphaned pool workers), after a grace period."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and str(site).encode() in (proc / "cmdline").read_bytes() \
+                        and b"Z" not in (proc / "stat").read_bytes().split(b")")[-1][:3]:
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_interrupted_build_leaves_previous_output(big_site: Path, sig: signal.Signals) -> None:
     before = snapshot(big_site / "build")
@@ -53,6 +71,7 @@ def test_interrupted_build_leaves_previous_output(big_site: Path, sig: signal.Si
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode != 0
+    assert _survivors(big_site) == [], "workers must die with the build"
     assert snapshot(big_site / "build") == before
     if sig != signal.SIGKILL:  # a dying build cleans up after itself; after kill -9 the next build does
         assert not list(big_site.glob(".sitegen-staging-*"))

@@ -1,0 +1,109 @@
+"""The build cache: what the last build read and wrote, so the next one redoes only what changed.
+
+Every output file gets a key: a hash of everything it depends on (the article's
+bytes, its neighbours' titles and links, the templates it uses, the config,
+sitegen's version). A page whose key is unchanged is left as it is in the output.
+A wrong cache is worse than none: whenever the cache or the output cannot be
+trusted, the build falls back to a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import markdown
+import nh3
+
+from sitegen import __version__
+from sitegen.workers import Parsed
+
+CACHE_DIR = ".sitegen-cache"
+_FORMAT = 1
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(repr(part).encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@dataclass
+class Manifest:
+    """Pickled between builds; `setup` must match for any of it to be reused."""
+
+    setup: str = ""  # sitegen, Markdown and nh3 versions plus the site config
+    output: str = ""  # the output folder these pages were written to
+    state: str = ""  # written into the output's marker, to tell it was not changed since
+    sources: dict[str, Parsed] = field(default_factory=dict)
+    excerpts: dict[str, str] = field(default_factory=dict)  # by content digest
+    pages: dict[str, str] = field(default_factory=dict)  # output path -> key
+
+
+def setup_key(config_text: bytes, drafts: bool) -> str:
+    return digest(_FORMAT, __version__, markdown.__version__, getattr(nh3, "__version__", ""), config_text, drafts)
+
+
+def load_manifest(site_dir: Path, setup: str) -> Manifest:
+    try:
+        with open(site_dir / CACHE_DIR / "manifest.pickle", "rb") as fh:
+            manifest = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return Manifest(setup=setup)
+    return manifest if isinstance(manifest, Manifest) and manifest.setup == setup else Manifest(setup=setup)
+
+
+def save_manifest(site_dir: Path, manifest: Manifest) -> None:
+    folder = site_dir / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f"manifest.pickle.{os.getpid()}"
+    with open(tmp, "wb") as fh:
+        pickle.dump(manifest, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / "manifest.pickle")
+
+
+def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:
+    """A key per template: its source and that of everything it extends or includes."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates))
+    sources: dict[str, str] = {}
+    deps: dict[str, set[str]] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        sources[name] = source
+        try:
+            found = jinja2.meta.find_referenced_templates(env.parse(source))
+            deps[name] = {d for d in found if d}
+            if None in found:  # a computed name: any template may be used
+                deps[name] |= set(env.list_templates())
+        except jinja2.TemplateSyntaxError:
+            deps[name] = set()  # rendering reports it with its line
+        for dep in sorted(deps[name]):
+            visit(dep)
+
+    keys = {}
+    for name in names:
+        visit(name)
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in closure:
+                closure.add(current)
+                todo.extend(deps.get(current, ()))
+        keys[name] = digest(sorted((n, sources[n]) for n in closure))
+    return keys
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size

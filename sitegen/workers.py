@@ -1,0 +1,184 @@
+"""Per-article work, spread over a process pool: parse, convert, render, write.
+
+Python-Markdown is the main cost of a build, and it is pure CPU, so every core
+gets a worker. Each worker builds its Markdown engine, sanitiser and Jinja
+environment once (in `_init`) and then takes chunks of articles; it reads the
+source and writes the page itself, so article bodies never cross processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+
+from sitegen.errors import Problem, SiteError
+from sitegen.frontmatter import body_of, decode
+from sitegen.markup import to_html
+from sitegen.model import Article, SiteConfig, SourceFile
+from sitegen.pages import Neighbours
+from sitegen.render import Body, Renderer, excerpt, make_environment, template_problem
+from sitegen.sanitize import make_sanitizer
+from sitegen.validate import parse_source
+from sitegen.write import Sink
+
+T = TypeVar("T")
+R = TypeVar("R")
+CHUNK = 64  # articles per task: large enough to amortise pickling, small enough to balance two cores
+PARALLEL_FROM = 200  # below this, forking workers costs more than it saves
+
+
+@dataclass(frozen=True)
+class Parsed:
+    path: str
+    stamp: tuple[int, int]  # (mtime_ns, size): unchanged files are not read again
+    digest: str
+    article: Article | None  # without its body
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    article: Article
+    near: Neighbours
+    want_html: bool = False  # the feed needs the body of the newest articles
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: str
+    excerpt: str
+    html: str | None
+
+
+class _Worker:
+    """What one process needs to turn articles into pages."""
+
+    def __init__(self, site_dir: Path, config: SiteConfig) -> None:
+        self.site_dir = site_dir
+        self.config = config
+        self.clean = make_sanitizer(config.iframe_hosts) if config.sanitize else None
+        self.renderer = Renderer(config, make_environment(site_dir / "templates"))
+
+    def body(self, markdown: str) -> Body:
+        html = to_html(markdown)
+        if self.clean is not None:
+            html = self.clean(html)
+        return Body(html, excerpt(html))
+
+    def parse(self, path: str) -> Parsed:
+        full = self.site_dir / path
+        raw = full.read_bytes()
+        st = full.stat()
+        article, problems = parse_source(SourceFile(path, raw), self.config)
+        if article is not None:
+            article = replace(article, body="")
+        return Parsed(path, (st.st_mtime_ns, st.st_size), hashlib.blake2b(raw, digest_size=16).hexdigest(),
+                      article, tuple(problems))
+
+    def render(self, job: RenderJob, sink: Sink) -> Rendered:
+        text, _ = decode((self.site_dir / job.article.path).read_bytes(), job.article.path)
+        body = self.body(body_of(text or ""))
+        try:
+            page = self.renderer.article(job.article, body, job.near)
+        except jinja2.TemplateError as exc:  # tracebacks do not cross processes: locate it here
+            raise SiteError([template_problem(exc, self.site_dir)]) from None
+        sink.write(page.path, page.data)
+        return Rendered(job.article.path, body.excerpt, body.html if job.want_html else None)
+
+
+_worker: _Worker | None = None
+
+
+def _die_with(parent: int) -> None:
+    """A killed build (kill -9) must not leave workers writing on, or holding the build lock."""
+    with contextlib.suppress(AttributeError, OSError):  # prctl is Linux-only
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _init(site_dir: Path, config: SiteConfig, in_pool: bool = True, parent: int = 0) -> None:
+    global _worker
+    if in_pool:
+        _die_with(parent)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    if _worker is None or (_worker.site_dir, _worker.config) != (site_dir, config):
+        _worker = _Worker(site_dir, config)
+
+
+def _parse_chunk(paths: Sequence[str]) -> list[Parsed]:
+    assert _worker is not None
+    return [_worker.parse(p) for p in paths]
+
+
+def _render_chunk(args: tuple[Sequence[RenderJob], Path]) -> list[Rendered]:
+    assert _worker is not None
+    jobs, root = args
+    sink = Sink(root)
+    return [_worker.render(job, sink) for job in jobs]
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class Pool:
+    """Runs chunked work on every core, or in this process when the work is small."""
+
+    def __init__(self, site_dir: Path, config: SiteConfig, progress: Callable[[str, int, int], None]) -> None:
+        self.site_dir, self.config, self.progress = site_dir, config, progress
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        self.stop(failed=kind is not None)
+
+    def stop(self, failed: bool = True) -> None:
+        """Stop the workers; after a failure at once, so none still writes into a staging folder."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if failed:
+            processes = list(getattr(executor, "_processes", {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.kill()
+                process.join()
+        executor.shutdown(wait=True)
+
+    def _map(self, label: str, fn: Callable[[Any], list[R]], chunks: list[Any], total: int) -> Iterator[R]:
+        if total < PARALLEL_FROM:
+            _init(self.site_dir, self.config, in_pool=False)
+            results: Iterable[list[R]] = map(fn, chunks)
+        else:
+            if self._executor is None:
+                # fork: workers start with the imports already done; nothing large is loaded yet
+                self._executor = ProcessPoolExecutor(
+                    os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
+                    initializer=_init, initargs=(self.site_dir, self.config, True, os.getpid()),
+                )
+            results = (f.result() for f in as_completed([self._executor.submit(fn, c) for c in chunks]))
+        done = 0
+        for batch in results:
+            done += len(batch)
+            self.progress(label, done, total)
+            yield from batch
+
+    def parse(self, paths: Sequence[str]) -> Iterator[Parsed]:
+        return self._map("读取", _parse_chunk, _chunks(paths, CHUNK * 4), len(paths))
+
+    def render(self, jobs: Sequence[RenderJob], root: Path) -> Iterator[Rendered]:
+        return self._map("生成", _render_chunk, [(c, root) for c in _chunks(jobs, CHUNK)], len(jobs))
