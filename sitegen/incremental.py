@@ -10,6 +10,7 @@ trusted, the build falls back to a full one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from collections.abc import Iterable
@@ -29,11 +30,9 @@ _FORMAT = 1
 
 
 def digest(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(repr(part).encode("utf-8"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    """A key for the given parts: strings as they are, anything else by its repr."""
+    text = "\x00".join(p if isinstance(p, str) else repr(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -49,7 +48,10 @@ class Manifest:
 
 
 def setup_key(config_text: bytes, drafts: bool) -> str:
-    return digest(_FORMAT, __version__, markdown.__version__, getattr(nh3, "__version__", ""), config_text, drafts)
+    # sitegen's own source, not just its version number: a changed renderer must not reuse old pages
+    code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    return digest(_FORMAT, __version__, code, markdown.__version__, getattr(nh3, "__version__", ""),
+                  config_text, drafts)
 
 
 def load_manifest(site_dir: Path, setup: str) -> Manifest:
@@ -68,6 +70,30 @@ def save_manifest(site_dir: Path, manifest: Manifest) -> None:
     with open(tmp, "wb") as fh:
         pickle.dump(manifest, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, folder / "manifest.pickle")
+
+
+def load_slugs(site_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((site_dir / CACHE_DIR / "slugs.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and data.get("pypinyin") == _pypinyin_version()
+    return {k: v for k, v in data.get("slugs", {}).items() if isinstance(v, str)} if ok else {}
+
+
+def save_slugs(site_dir: Path, slugs: dict[str, str]) -> None:
+    folder = site_dir / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f"slugs.json.{os.getpid()}"
+    tmp.write_text(json.dumps({"pypinyin": _pypinyin_version(), "slugs": slugs}, ensure_ascii=False, sort_keys=True),
+                   encoding="utf-8")
+    os.replace(tmp, folder / "slugs.json")
+
+
+def _pypinyin_version() -> str:
+    from importlib.metadata import version  # only the metadata: importing pypinyin is what we avoid
+
+    return version("pypinyin")
 
 
 def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:

@@ -44,24 +44,45 @@ class _JoinCjkLines(Treeprocessor):
                 el.text = _CJK_BREAK.sub(r"\1\2", el.text)
 
 
+class _HeadingIds(Treeprocessor):
+    """Anchor ids for headings, as the toc extension would give them, at a tenth of its cost.
+
+    toc also builds a table of contents nobody here uses; it was 18% of the
+    Markdown time on the benchmark corpus.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        used: set[str] = set()
+        for el in root.iter():
+            if el.tag in _HEADINGS:
+                ident = el.get("id") or slugify_unicode("".join(el.itertext()).strip(), "-") or "section"
+                base, n = ident, 1
+                while ident in used:
+                    ident = f"{base}_{n}"
+                    n += 1
+                used.add(ident)
+                el.set("id", ident)
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 class ChineseExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Above em_strong (60) and not_strong (70), so the run is claimed first.
         md.inlinePatterns.register(_AsteriskRun(r"(\*{4,}|_{4,})", md), "asterisk_run", 80)
         # The inline processor is registered at 20; this must see the raw text.
         md.treeprocessors.register(_JoinCjkLines(md), "join_cjk_lines", 25)
+        # After inline (20) and attr_list (8), so `{#id}` wins and the text is final.
+        md.treeprocessors.register(_HeadingIds(md), "heading_ids", 5)
 
 
 def make_engine() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
-            "tables", "footnotes", "attr_list", "fenced_code", "sane_lists",
-            "toc", ChineseExtension(),
+            "tables", "footnotes", "attr_list", "fenced_code", "sane_lists", ChineseExtension(),
         ],
-        extension_configs={
-            "toc": {"slugify": slugify_unicode},
-            "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"},
-        },
+        extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
         output_format="html",
     )
 

@@ -21,15 +21,33 @@ def _pinyin():  # type: ignore[no-untyped-def]
     return lazy_pinyin
 
 
+# Pinyin slugs already worked out, kept in the build cache between runs so that a
+# rebuild need not load pypinyin's dictionaries at all.
+_known: dict[str, str] = {}
+_used: set[str] = set()
+
+
+def remember(known: dict[str, str]) -> None:
+    _known.update(known)
+
+
+def remembered() -> dict[str, str]:
+    """The slugs this process has used, so the saved table does not grow forever."""
+    return {text: _known[text] for text in _used}
+
+
 def make_slug(text: str) -> str:
     """A lowercase ASCII slug of at most ~60 characters, cut at a word boundary.
 
     pypinyin reads phrases (廉洁 is lian-jie, 重庆 is chong-qing), where
     python-slugify's per-character transliteration would read lian-ji.
     """
-    if _CJK.search(text):
-        text = " ".join(_pinyin()(text))
-    return slugify(text, max_length=MAX_LENGTH, word_boundary=True)
+    if not _CJK.search(text):
+        return slugify(text, max_length=MAX_LENGTH, word_boundary=True)
+    if text not in _known:
+        _known[text] = slugify(" ".join(_pinyin()(text)), max_length=MAX_LENGTH, word_boundary=True)
+    _used.add(text)
+    return _known[text]
 
 
 def slug_from_filename(stem: str) -> str:

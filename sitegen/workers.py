@@ -26,7 +26,7 @@ from sitegen.errors import Problem, SiteError
 from sitegen.frontmatter import body_of, decode
 from sitegen.markup import to_html
 from sitegen.model import Article, SiteConfig, SourceFile
-from sitegen.pages import Neighbours
+from sitegen.pages import ListPage, Neighbours
 from sitegen.render import Body, Renderer, excerpt, make_environment, template_problem
 from sitegen.sanitize import make_sanitizer
 from sitegen.validate import parse_source
@@ -52,6 +52,12 @@ class RenderJob:
     article: Article
     near: Neighbours
     want_html: bool = False  # the feed needs the body of the newest articles
+
+
+@dataclass(frozen=True)
+class ListJob:
+    page: ListPage
+    excerpts: dict[str, str]  # of the articles on the page, by path
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,11 @@ class _Worker:
         sink.write(page.path, page.data)
         return Rendered(job.article.path, body.excerpt, body.html if job.want_html else None)
 
+    def render_list(self, job: ListJob, sink: Sink) -> str:
+        page = self.renderer.listing(job.page, job.excerpts)
+        sink.write(page.path, page.data)
+        return page.path
+
 
 _worker: _Worker | None = None
 
@@ -127,6 +138,13 @@ def _render_chunk(args: tuple[Sequence[RenderJob], Path]) -> list[Rendered]:
     jobs, root = args
     sink = Sink(root)
     return [_worker.render(job, sink) for job in jobs]
+
+
+def _list_chunk(args: tuple[Sequence[ListJob], Path]) -> list[str]:
+    assert _worker is not None
+    jobs, root = args
+    sink = Sink(root)
+    return [_worker.render_list(job, sink) for job in jobs]
 
 
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -182,3 +200,6 @@ class Pool:
 
     def render(self, jobs: Sequence[RenderJob], root: Path) -> Iterator[Rendered]:
         return self._map("生成", _render_chunk, [(c, root) for c in _chunks(jobs, CHUNK)], len(jobs))
+
+    def render_lists(self, jobs: Sequence[ListJob], root: Path) -> Iterator[str]:
+        return self._map("列表", _list_chunk, [(c, root) for c in _chunks(jobs, CHUNK // 4)], len(jobs))

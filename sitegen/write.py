@@ -6,6 +6,7 @@ only when complete, so a failed or killed build leaves the live site untouched.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import json
@@ -44,13 +45,31 @@ class Sink:
         self.count = 0
         self._dirs: set[Path] = set()
 
+    def _make_dirs(self, folder: Path) -> None:
+        # Top-down from the deepest folder known to exist: one mkdir per new folder.
+        # (Path.mkdir(parents=True) tries the leaf first and fails once per missing
+        # level, and a mkdir costs ~0.2 ms here: a site has a folder per article.)
+        missing = []
+        while folder not in self._dirs and folder != self.root:
+            missing.append(folder)
+            folder = folder.parent
+        for new in reversed(missing):
+            with contextlib.suppress(FileExistsError):  # another worker made it
+                os.mkdir(new)
+            self._dirs.add(new)
+
     def write(self, rel: str, data: bytes) -> None:
         target = safe_join(self.root, rel)
         if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        with open(target, "xb") as fh:  # "x": two pages on one path is a bug, never an overwrite
-            fh.write(data)
+            self._make_dirs(target.parent)
+        # O_EXCL: two pages on one path is a bug, never an overwrite. (os.open: no buffering layer.)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         self.count += 1
 
 

@@ -120,3 +120,17 @@ def test_template_error_in_a_worker_names_the_line(make_site: Callable[..., Path
     [problem] = info.value.problems
     assert problem.path == "templates/article.html" and problem.line
     assert "nope" in (site / problem.path).read_text("utf-8").splitlines()[problem.line - 1]
+
+
+def test_rebuild_needs_no_pinyin_dictionary(make_site: Callable[..., Path]) -> None:
+    """Pinyin slugs are remembered in the cache: pypinyin costs ~0.3 s to load."""
+    import subprocess
+    import sys
+
+    site = make_site(articles(4), MINI_CONFIG)  # 案例警示 has no slug in the config
+    script = ("import sys; from pathlib import Path; from sitegen.build import build; "
+              f"build(Path({str(site)!r}), Path({str(site / 'build')!r})); print('pypinyin' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs == ["True\n", "False\n"]
+    assert (site / "build/category/an-li-jing-shi/index.html").is_file()
