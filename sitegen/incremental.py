@@ -128,8 +128,3 @@ def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:
                 todo.extend(deps.get(current, ()))
         keys[name] = digest(sorted((n, sources[n]) for n in closure))
     return keys
-
-
-def stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size

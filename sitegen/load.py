@@ -1,11 +1,13 @@
-"""Stage 1, load: read every Markdown file under content/ (the only input I/O)."""
+"""Stage 1, load: find the Markdown files under content/ (the input end of the I/O).
+
+Only names and stamps are gathered here; files are read by whoever needs their
+bytes, so a rebuild with nothing changed reads none of them.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from sitegen.model import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -18,20 +20,20 @@ def is_editor_junk(name: str) -> bool:
     )
 
 
-def find_sources(content_dir: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not is_editor_junk(d))
-        found.extend(
-            Path(folder, name) for name in sorted(files)
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_editor_junk(name)
-        )
+def scan_sources(site_dir: Path, folder: str = "content") -> dict[str, tuple[int, int]]:
+    """Every article file, as a site-relative posix path -> (mtime_ns, size), in sorted order."""
+    found: dict[str, tuple[int, int]] = {}
+    try:
+        entries = sorted(os.scandir(site_dir / folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        if is_editor_junk(entry.name):
+            continue
+        rel = f"{folder}/{entry.name}"
+        if entry.is_dir():
+            found.update(scan_sources(site_dir, rel))
+        elif entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+            st = entry.stat()
+            found[rel] = (st.st_mtime_ns, st.st_size)
     return found
-
-
-def load_sources(site_dir: Path, content_dir: Path | None = None) -> list[SourceFile]:
-    content_dir = content_dir or site_dir / "content"
-    return [
-        SourceFile(path.relative_to(site_dir).as_posix(), path.read_bytes())
-        for path in find_sources(content_dir)
-    ]

@@ -5,7 +5,6 @@ Pure functions over Articles and the config; paths are site-relative folders.
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,4 +124,4 @@ def relative(target: str, page_dir: str) -> str:
 
 
 def output_name(page_dir: str) -> str:
-    return posixpath.join(page_dir, "index.html")
+    return f"{page_dir}index.html"  # page folders are "" or end in "/"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -122,6 +123,7 @@ def _die_with(parent: int) -> None:
 def _init(site_dir: Path, config: SiteConfig, in_pool: bool = True, parent: int = 0) -> None:
     global _worker
     if in_pool:
+        gc.enable()  # forked from a parent that builds with the GC off; Markdown makes cycles
         _die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     if _worker is None or (_worker.site_dir, _worker.config) != (site_dir, config):
