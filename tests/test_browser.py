@@ -106,8 +106,29 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url(site_dir: Path) -> Iterator[str]:
-    """Serve the build on 127.0.0.1 with an ephemeral port, in a background thread."""
-    handler = partial(_SubPathHandler, directory=str(site_dir))
+    yield from _serve(site_dir)
+
+
+COUNTER_URL = "https://stats.example-hospital.cn/count"
+
+
+@pytest.fixture(scope="module")
+def counter_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example site built with a view-counter endpoint configured in site.yaml."""
+    site = tmp_path_factory.mktemp("counter-site")
+    for name in ("content", "templates", "static"):
+        shutil.copytree(ROOT / name, site / name)
+    config = (ROOT / "site.yaml").read_text(encoding="utf-8")
+    assert 'counter_url: ""' in config
+    (site / "site.yaml").write_text(config.replace('counter_url: ""', f'counter_url: "{COUNTER_URL}"'), "utf-8")
+    out = site / "out"
+    subprocess.run([sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out)], check=True)
+    yield from _serve(out)
+
+
+def _serve(directory: Path) -> Iterator[str]:
+    """Serve a build on 127.0.0.1 with an ephemeral port, in a background thread."""
+    handler = partial(_SubPathHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -354,3 +375,36 @@ def test_article_reads_without_javascript(base_url: str, new_context: NewContext
     assert _body_size(page) > 0
 
     problems.assert_none()
+
+
+def test_view_counter_shows_the_count(counter_base_url: str, new_context: NewContext, problems: Problems) -> None:
+    """阅读 appears only with a configured endpoint, filled in from its JSON answer."""
+    from playwright.sync_api import expect
+
+    asked: list[str] = []
+
+    def answer(route: Route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="application/json", body='{"count": 1234}',
+                      headers={"Access-Control-Allow-Origin": "*"})
+
+    context = new_context()
+    context.route(COUNTER_URL + "*", answer)  # registered last, so it wins over the off-site guard
+    page = context.new_page()
+    page.goto(counter_base_url + SEED)
+    views = page.locator(".views")
+    expect(views).to_be_visible()
+    expect(views).to_have_text(re.compile(r"^阅读[:：]\s*1234$"))
+    assert asked == [f"{COUNTER_URL}?id=2020%2F02%2F22%2Ftianjin-du-zhan%2F"]
+    problems.assert_none()
+
+
+def test_view_counter_stays_hidden_when_the_endpoint_fails(counter_base_url: str, new_context: NewContext) -> None:
+
+    context = new_context()
+    context.route(COUNTER_URL + "*", lambda route: route.fulfill(status=500, body="down"))
+    page = context.new_page()
+    page.goto(counter_base_url + SEED)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".views").is_hidden()
+    assert page.locator(".article-body").is_visible()
