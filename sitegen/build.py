@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import check, slugs
+from sitegen import check, slugs, workers
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import Problem, SiteError
 from sitegen.incremental import (
@@ -30,7 +30,7 @@ from sitegen.pages import Neighbours, list_pages, neighbours, output_name
 from sitegen.render import Body, Renderer, make_environment, template_problem
 from sitegen.validate import collect
 from sitegen.workers import ListJob, Parsed, Pool, Rendered, RenderJob
-from sitegen.write import MARKER, Transaction, build_lock, check_output
+from sitegen.write import MARKER, Transaction, build_lock, guard_output
 
 TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
 FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
@@ -49,13 +49,23 @@ def _no_progress(label: str, done: int, total: int) -> None:
     pass
 
 
-def _parse(site_dir: Path, pool: Pool, manifest: Manifest) -> dict[str, Parsed]:
+def _cached(site_dir: Path, drafts: bool, clean: bool) -> tuple[Manifest, dict[str, Parsed | None]]:
+    """The cache, and each source file with what the cache knows of it (None: to be read)."""
+    try:
+        config_text = (site_dir / CONFIG_NAME).read_bytes()
+    except OSError:
+        config_text = b""  # load_config reports it
+    setup = setup_key(config_text, drafts)
+    manifest = Manifest(setup=setup) if clean else load_manifest(site_dir, setup)
+    known = manifest.sources
+    return manifest, {p: known[p] if p in known and known[p].stamp == s else None
+                      for p, s in scan_sources(site_dir).items()}
+
+
+def _parse(pool: Pool, sources: dict[str, Parsed | None]) -> dict[str, Parsed]:
     """Every source file's front matter; files whose size and mtime are unchanged are not read."""
-    stamps = scan_sources(site_dir)
-    known = {p: manifest.sources[p] for p, s in stamps.items() if p in manifest.sources
-             and manifest.sources[p].stamp == s}
-    fresh = {x.path: x for x in pool.parse([p for p in stamps if p not in known])}
-    return {p: known.get(p) or fresh[p] for p in stamps}
+    fresh = {x.path: x for x in pool.parse([p for p, known in sources.items() if known is None])}
+    return {p: known or fresh[p] for p, known in sources.items()}
 
 
 def _marker_state(output: Path) -> str:
@@ -73,49 +83,47 @@ def _static(site_dir: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(".")}
 
 
-def _write_site(site_dir: Path, config: SiteConfig, output: Path, drafts: bool, clean: bool,
-                progress: Progress) -> tuple[list[Article], int, int]:
-    setup = setup_key((site_dir / CONFIG_NAME).read_bytes(), drafts)
-    manifest = Manifest(setup=setup) if clean else load_manifest(site_dir, setup)
+def _write_site(site_dir: Path, config: SiteConfig, output: Path, drafts: bool, manifest: Manifest,
+                sources: dict[str, Parsed | None], pool: Pool) -> tuple[list[Article], int, int]:
     keys = template_keys(site_dir / "templates", TEMPLATES)
     trusted = bool(manifest.state) and manifest.output == str(output.resolve()) \
         and _marker_state(output) == manifest.state
     old = manifest.pages if trusted else {}
-    with Pool(site_dir, config, progress) as pool:
-        parsed = _parse(site_dir, pool, manifest)
-        articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
-        sums = {a.path: parsed[a.path].digest for a in articles}
-        near = neighbours(articles)
-        newest = {a.path for a in articles[: config.feed_size]}
-        # An article's metadata is a function of its bytes (sums) and path, given the config,
-        # which is in the cache's setup key; its page also shows its neighbours' titles.
-        pages = {output_name(a.url): digest(keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]))
-                 for a in articles}
-        pages["feed.xml"] = digest(keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
-        feed_changed = old.get("feed.xml") != pages["feed.xml"]
-        jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles
-                if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in manifest.excerpts
-                or (feed_changed and a.path in newest)]
-        full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
-        if full:
-            jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles]
-        with Transaction(output, full) as txn:
-            try:
-                rendered = {r.path: r for r in pool.render(jobs, txn.root)}
-            except BaseException:
-                pool.stop()  # before the transaction removes the folder the workers write into
-                raise
-            excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
-            excerpts.update({d: manifest.excerpts[d] for d in sums.values() if d not in excerpts})
-            written = len(rendered) + _write_rest(site_dir, config, articles, sums, excerpts, rendered, keys,
-                                                  pages, {} if full else old, txn, pool)
-            state = digest(sorted(pages.items()))
-            changed = full or state != manifest.state
-            if changed:
-                txn.sink.write(MARKER, f"Generated by sitegen; replaced on every build. state {state}\n".encode())
-                txn.commit(delete=set(old) - set(pages))
+    pool.config = config
+    parsed = _parse(pool, sources)
+    articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
+    sums = {a.path: parsed[a.path].digest for a in articles}
+    near = neighbours(articles)
+    newest = {a.path for a in articles[: config.feed_size]}
+    # An article's metadata is a function of its bytes (sums) and path, given the config,
+    # which is in the cache's setup key; its page also shows its neighbours' titles.
+    pages = {output_name(a.url): digest(keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]))
+             for a in articles}
+    pages["feed.xml"] = digest(keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
+    feed_changed = old.get("feed.xml") != pages["feed.xml"]
+    jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles
+            if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in manifest.excerpts
+            or (feed_changed and a.path in newest)]
+    full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
+    if full:
+        jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles]
+    with Transaction(output, full) as txn:
+        try:
+            rendered = {r.path: r for r in pool.render(jobs, txn.root)}
+        except BaseException:
+            pool.stop()  # before the transaction removes the folder the workers write into
+            raise
+        excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
+        excerpts.update({d: manifest.excerpts[d] for d in sums.values() if d not in excerpts})
+        written = len(rendered) + _write_rest(site_dir, config, articles, sums, excerpts, rendered, keys,
+                                              pages, {} if full else old, txn, pool)
+        state = digest(sorted(pages.items()))
+        changed = full or state != manifest.state
+        if changed:
+            txn.sink.write(MARKER, f"Generated by sitegen; replaced on every build. state {state}\n".encode())
+            txn.commit(delete=set(old) - set(pages))
     if changed or any(parsed[p] is not manifest.sources.get(p) for p in parsed):
-        save_manifest(site_dir, Manifest(setup, str(output.resolve()), state, parsed, excerpts, pages))
+        save_manifest(site_dir, Manifest(manifest.setup, str(output.resolve()), state, parsed, excerpts, pages))
     return articles, len(pages), written
 
 
@@ -172,22 +180,28 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
     started = time.perf_counter()
     if not clean:
         slugs.remember(load_slugs(site_dir))
-    config = load_config(site_dir)
-    check_output(output, site_dir)
-    with build_lock(output):
-        try:
-            articles, files, written = _write_site(site_dir, config, output, drafts, clean, progress)
-        except jinja2.TemplateError as exc:
-            raise SiteError([template_problem(exc, site_dir)]) from None
-        save_slugs(site_dir, slugs.remembered())
+    manifest, sources = _cached(site_dir, drafts, clean)
+    # Start the workers before the config is read, if there is much to read: the config may
+    # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
+    eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
+    with Pool(site_dir, progress, eager) as pool:
+        config = load_config(site_dir)
+        guard_output(output, site_dir)
+        with build_lock(output):
+            try:
+                articles, files, written = _write_site(site_dir, config, output, drafts, manifest, sources, pool)
+            except jinja2.TemplateError as exc:
+                raise SiteError([template_problem(exc, site_dir)]) from None
+            save_slugs(site_dir, slugs.remembered())
     return BuildResult(len(articles), files, written, time.perf_counter() - started)
 
 
 def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:
     """Build into a temporary folder and check the pages; the live output is never touched."""
     config = load_config(site_dir)
-    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
+    manifest, sources = _cached(site_dir, drafts, clean=True)
+    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp, Pool(site_dir, _no_progress) as pool:
         out = Path(tmp) / "site"
-        articles, _, _ = _write_site(site_dir, config, out, drafts, clean=True, progress=_no_progress)
+        articles, _, _ = _write_site(site_dir, config, out, drafts, manifest, sources, pool)
         sources = {f"{a.url}index.html": a.path for a in articles}
         return check.check_output(out, sources=sources)

@@ -27,8 +27,10 @@ _known: dict[str, str] = {}
 _used: set[str] = set()
 
 
-def remember(known: dict[str, str]) -> None:
+def remember(known: dict[str, str], used: bool = False) -> None:
     _known.update(known)
+    if used:  # worked out by a pool worker for this build
+        _used.update(known)
 
 
 def remembered() -> dict[str, str]:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import jinja2
 
+from sitegen import slugs
 from sitegen.errors import Problem, SiteError
 from sitegen.frontmatter import body_of, decode
 from sitegen.markup import to_html
@@ -112,6 +113,14 @@ class _Worker:
 _worker: _Worker | None = None
 
 
+def _worker_for(site_dir: Path, config: SiteConfig) -> _Worker:
+    """This process's worker for the site, made once per build and config."""
+    global _worker
+    if _worker is None or (_worker.site_dir, _worker.config) != (site_dir, config):
+        _worker = _Worker(site_dir, config)
+    return _worker
+
+
 def _die_with(parent: int) -> None:
     """A killed build (kill -9) must not leave workers writing on, or holding the build lock."""
     with contextlib.suppress(AttributeError, OSError):  # prctl is Linux-only
@@ -120,33 +129,37 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _init(site_dir: Path, config: SiteConfig, in_pool: bool = True, parent: int = 0) -> None:
-    global _worker
-    if in_pool:
-        gc.enable()  # forked from a parent that builds with the GC off; Markdown makes cycles
-        _die_with(parent)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-    if _worker is None or (_worker.site_dir, _worker.config) != (site_dir, config):
-        _worker = _Worker(site_dir, config)
+def _init(parent: int) -> None:
+    gc.enable()  # forked from a parent that builds with the GC off; Markdown makes cycles
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
 
-def _parse_chunk(paths: Sequence[str]) -> list[Parsed]:
-    assert _worker is not None
-    return [_worker.parse(p) for p in paths]
+def _ready() -> None:
+    pass
 
 
-def _render_chunk(args: tuple[Sequence[RenderJob], Path]) -> list[Rendered]:
-    assert _worker is not None
-    jobs, root = args
-    sink = Sink(root)
-    return [_worker.render(job, sink) for job in jobs]
+Task = tuple[Path, SiteConfig, Sequence[Any], Path | None]  # site, config, items, output root
 
 
-def _list_chunk(args: tuple[Sequence[ListJob], Path]) -> list[str]:
-    assert _worker is not None
-    jobs, root = args
-    sink = Sink(root)
-    return [_worker.render_list(job, sink) for job in jobs]
+def _parse_chunk(task: Task) -> tuple[list[Parsed], dict[str, str]]:
+    site_dir, config, paths, _ = task
+    worker = _worker_for(site_dir, config)
+    return [worker.parse(p) for p in paths], slugs.remembered()  # slugs: for the parent's cache
+
+
+def _render_chunk(task: Task) -> list[Rendered]:
+    site_dir, config, jobs, root = task
+    assert root is not None
+    worker, sink = _worker_for(site_dir, config), Sink(root)
+    return [worker.render(job, sink) for job in jobs]
+
+
+def _list_chunk(task: Task) -> list[str]:
+    site_dir, config, jobs, root = task
+    assert root is not None
+    worker, sink = _worker_for(site_dir, config), Sink(root)
+    return [worker.render_list(job, sink) for job in jobs]
 
 
 def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -156,9 +169,23 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
 class Pool:
     """Runs chunked work on every core, or in this process when the work is small."""
 
-    def __init__(self, site_dir: Path, config: SiteConfig, progress: Callable[[str, int, int], None]) -> None:
-        self.site_dir, self.config, self.progress = site_dir, config, progress
+    def __init__(self, site_dir: Path, progress: Callable[[str, int, int], None], eager: bool = False) -> None:
+        self.site_dir, self.progress = site_dir, progress
+        self.config: SiteConfig | None = None  # set once site.yaml is read
         self._executor: ProcessPoolExecutor | None = None
+        if eager:
+            self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # fork: workers start with the imports done. With fork, the first task starts
+            # every worker, so _ready() makes them now, from a parent that is still small.
+            self._executor = ProcessPoolExecutor(
+                os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
+                initializer=_init, initargs=(os.getpid(),),
+            )
+            self._executor.submit(_ready).result()
+        return self._executor
 
     def __enter__(self) -> Pool:
         return self
@@ -179,29 +206,30 @@ class Pool:
                 process.join()
         executor.shutdown(wait=True)
 
-    def _map(self, label: str, fn: Callable[[Any], list[R]], chunks: list[Any], total: int) -> Iterator[R]:
-        if total < PARALLEL_FROM:
-            _init(self.site_dir, self.config, in_pool=False)
-            results: Iterable[list[R]] = map(fn, chunks)
+    def _map(self, label: str, fn: Callable[[Task], Any], items: Sequence[Any], size: int,
+             root: Path | None = None) -> Iterator[Any]:
+        assert self.config is not None
+        tasks = [(self.site_dir, self.config, chunk, root) for chunk in _chunks(items, size)]
+        if self._executor is None and len(items) < PARALLEL_FROM:
+            results: Iterable[Any] = map(fn, tasks)
         else:
-            if self._executor is None:
-                # fork: workers start with the imports already done; nothing large is loaded yet
-                self._executor = ProcessPoolExecutor(
-                    os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
-                    initializer=_init, initargs=(self.site_dir, self.config, True, os.getpid()),
-                )
-            results = (f.result() for f in as_completed([self._executor.submit(fn, c) for c in chunks]))
+            executor = self._start()
+            results = (f.result() for f in as_completed([executor.submit(fn, t) for t in tasks]))
         done = 0
         for batch in results:
             done += len(batch)
-            self.progress(label, done, total)
-            yield from batch
+            self.progress(label, done, len(items))
+            yield batch
 
     def parse(self, paths: Sequence[str]) -> Iterator[Parsed]:
-        return self._map("读取", _parse_chunk, _chunks(paths, CHUNK * 4), len(paths))
+        for parsed, learned in self._map("读取", _parse_chunk, paths, CHUNK * 4):
+            slugs.remember(learned, used=True)
+            yield from parsed
 
     def render(self, jobs: Sequence[RenderJob], root: Path) -> Iterator[Rendered]:
-        return self._map("生成", _render_chunk, [(c, root) for c in _chunks(jobs, CHUNK)], len(jobs))
+        for batch in self._map("生成", _render_chunk, jobs, CHUNK, root):
+            yield from batch
 
     def render_lists(self, jobs: Sequence[ListJob], root: Path) -> Iterator[str]:
-        return self._map("列表", _list_chunk, [(c, root) for c in _chunks(jobs, CHUNK // 4)], len(jobs))
+        for batch in self._map("列表", _list_chunk, jobs, CHUNK // 4, root):
+            yield from batch

@@ -73,7 +73,7 @@ class Sink:
         self.count += 1
 
 
-def check_output(output: Path, site_dir: Path) -> None:
+def guard_output(output: Path, site_dir: Path) -> None:
     """Refuse to replace any folder that is not sitegen's own output."""
     out, site = output.resolve(), site_dir.resolve()
     reason = None

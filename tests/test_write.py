@@ -16,7 +16,7 @@ from sitegen.write import (
     Sink,
     Transaction,
     UnsafePathError,
-    check_output,
+    guard_output,
     recover,
     safe_join,
 )
@@ -91,17 +91,17 @@ def test_refuses_folders_that_are_not_ours(tmp_path: Path, setup: str) -> None:
         target.mkdir()
         (target / "thesis.docx").write_bytes(b"precious")
     with pytest.raises(SiteError):
-        check_output(target, site)
+        guard_output(target, site)
 
 
 def test_accepts_new_empty_or_own_folders(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    check_output(tmp_path / "new", site)
+    guard_output(tmp_path / "new", site)
     (tmp_path / "empty").mkdir()
-    check_output(tmp_path / "empty", site)
+    guard_output(tmp_path / "empty", site)
     publish(tmp_path / "ours", [OutputFile("a.html", b"")])
-    check_output(tmp_path / "ours", site)
+    guard_output(tmp_path / "ours", site)
 
 
 def test_incremental_commit_writes_and_deletes(tmp_path: Path) -> None:
