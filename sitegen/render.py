@@ -30,7 +30,7 @@ from sitegen.pages import (
 
 EXCERPT_CHARS = 110
 _TAG = re.compile(r"<[^>]+>")
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.S)  # <p class="lead"> (attr_list) too
 _SENTENCE_END = "。！？；!?;"
 
 
