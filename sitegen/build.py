@@ -203,5 +203,4 @@ def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp, Pool(site_dir, _no_progress) as pool:
         out = Path(tmp) / "site"
         articles, _, _ = _write_site(site_dir, config, out, drafts, manifest, sources, pool)
-        sources = {f"{a.url}index.html": a.path for a in articles}
-        return check.check_output(out, sources=sources)
+        return check.check_output(out, sources={f"{a.url}index.html": a.path for a in articles})
