@@ -47,8 +47,16 @@ def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
 
     Counted in characters, not words: Chinese has no spaces to split on.
     """
-    text = " ".join(_TAG.sub("", p) for p in _PARAGRAPH.findall(body_html))
-    text = " ".join(html.unescape(text).split())
+    parts: list[str] = []
+    size = 0
+    for match in _PARAGRAPH.finditer(body_html):  # stop early: bodies run to many kilobytes
+        part = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+        if part:
+            parts.append(part)
+            size += len(part) + 1
+            if size > limit:
+                break
+    text = " ".join(parts)
     if len(text) <= limit:
         return text
     cut = text[:limit]
