@@ -27,7 +27,7 @@ from sitegen.incremental import (
 from sitegen.load import scan_sources
 from sitegen.model import Article, SiteConfig
 from sitegen.pages import Neighbours, list_pages, neighbours, output_name
-from sitegen.render import Body, Renderer, make_environment, template_problem
+from sitegen.render import Body, Renderer, template_problem
 from sitegen.validate import collect
 from sitegen.workers import ListJob, Parsed, Pool, Rendered, RenderJob
 from sitegen.write import MARKER, Transaction, build_lock, guard_output
@@ -143,7 +143,7 @@ def _write_rest(site_dir: Path, config: SiteConfig, articles: Sequence[Article],
         if old.get(path) != pages[path]:
             lists.append(ListJob(page, {a.path: by_path[a.path] for a in page.articles}))
     count = sum(1 for _ in pool.render_lists(lists, txn.root))
-    renderer = Renderer(config, make_environment(site_dir / "templates"))
+    renderer = Renderer(config, site_dir)
     feed = articles[: config.feed_size]
     others = {
         "404.html": (digest(keys["404.html"]), renderer.not_found),

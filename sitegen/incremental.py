@@ -39,7 +39,7 @@ def digest(*parts: object) -> str:
 class Manifest:
     """Pickled between builds; `setup` must match for any of it to be reused."""
 
-    setup: str = ""  # sitegen, Markdown and nh3 versions plus the site config
+    setup: str = ""  # sitegen's code and version, Markdown and nh3 versions, site.yaml, --drafts
     output: str = ""  # the output folder these pages were written to
     state: str = ""  # written into the output's marker, to tell it was not changed since
     sources: dict[str, Parsed] = field(default_factory=dict)

@@ -7,6 +7,7 @@ the same names: site, page, rel(), nav, breadcrumb.
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import __version__
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SiteError
 from sitegen.model import Article, Link, OutputFile, SiteConfig
 from sitegen.pages import (
     ListPage,
@@ -72,7 +73,8 @@ def template_problem(exc: jinja2.TemplateError, site_dir: Path) -> Problem:
         if tb.tb_frame.f_code.co_filename.startswith(str(site_dir / "templates")):
             name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    where = Path(name).resolve().relative_to(site_dir.resolve()).as_posix() if name else "templates"
+    # relpath, not resolve(): templates/ may be a symlink to a shared theme
+    where = Path(os.path.relpath(name, site_dir)).as_posix() if name else "templates"
     return Problem(where, line, f"模板错误：{exc.message or exc}", f"template error: {exc.message or exc}")
 
 
@@ -90,9 +92,12 @@ def make_environment(templates: Path) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig, env: jinja2.Environment) -> None:
+    """Renders pages with the site's templates; any template error becomes a Problem at its line."""
+
+    def __init__(self, config: SiteConfig, site_dir: Path) -> None:
         self.config = config
-        self.env = env
+        self.site_dir = site_dir
+        self.env = make_environment(site_dir / "templates")
         self.nav = tuple(
             Link(c.name, c.path) for c in config.categories.values() if len(c.parents) <= 1
         )
@@ -113,7 +118,11 @@ class Renderer:
         }
 
     def _render(self, template: str, path: str, context: Mapping[str, Any]) -> OutputFile:
-        text = self.env.get_template(template).render(context)
+        try:
+            text = self.env.get_template(template).render(context)
+        except jinja2.TemplateError as exc:
+            # Located here, in whichever process renders: tracebacks do not cross processes.
+            raise SiteError([template_problem(exc, self.site_dir)]) from None
         return OutputFile(path, text.encode("utf-8"))
 
     def article(self, article: Article, body: Body, near: Neighbours) -> OutputFile:

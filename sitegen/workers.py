@@ -2,7 +2,7 @@
 
 Python-Markdown is the main cost of a build, and it is pure CPU, so every core
 gets a worker. Each worker builds its Markdown engine, sanitiser and Jinja
-environment once (in `_init`) and then takes chunks of articles; it reads the
+environment once (`_worker_for`) and then takes chunks of articles; it reads the
 source and writes the page itself, so article bodies never cross processes.
 """
 
@@ -21,21 +21,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jinja2
-
 from sitegen import slugs
-from sitegen.errors import Problem, SiteError
+from sitegen.errors import Problem
 from sitegen.frontmatter import body_of, decode
 from sitegen.markup import to_html
 from sitegen.model import Article, SiteConfig, SourceFile
 from sitegen.pages import ListPage, Neighbours
-from sitegen.render import Body, Renderer, excerpt, make_environment, template_problem
+from sitegen.render import Body, Renderer, excerpt
 from sitegen.sanitize import make_sanitizer
 from sitegen.validate import parse_source
 from sitegen.write import Sink
 
 T = TypeVar("T")
-R = TypeVar("R")
 CHUNK = 64  # articles per task: large enough to amortise pickling, small enough to balance two cores
 PARALLEL_FROM = 200  # below this, forking workers costs more than it saves
 
@@ -76,7 +73,7 @@ class _Worker:
         self.site_dir = site_dir
         self.config = config
         self.clean = make_sanitizer(config.iframe_hosts) if config.sanitize else None
-        self.renderer = Renderer(config, make_environment(site_dir / "templates"))
+        self.renderer = Renderer(config, site_dir)
 
     def body(self, markdown: str) -> Body:
         html = to_html(markdown)
@@ -86,8 +83,8 @@ class _Worker:
 
     def parse(self, path: str) -> Parsed:
         full = self.site_dir / path
+        st = full.stat()  # before reading: a file saved in between gets a newer stamp, so is read again
         raw = full.read_bytes()
-        st = full.stat()
         article, problems = parse_source(SourceFile(path, raw), self.config)
         if article is not None:
             article = replace(article, body="")
@@ -97,10 +94,7 @@ class _Worker:
     def render(self, job: RenderJob, sink: Sink) -> Rendered:
         text, _ = decode((self.site_dir / job.article.path).read_bytes(), job.article.path)
         body = self.body(body_of(text or ""))
-        try:
-            page = self.renderer.article(job.article, body, job.near)
-        except jinja2.TemplateError as exc:  # tracebacks do not cross processes: locate it here
-            raise SiteError([template_problem(exc, self.site_dir)]) from None
+        page = self.renderer.article(job.article, body, job.near)
         sink.write(page.path, page.data)
         return Rendered(job.article.path, body.excerpt, body.html if job.want_html else None)
 

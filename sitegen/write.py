@@ -42,7 +42,6 @@ class Sink:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.count = 0
         self._dirs: set[Path] = set()
 
     def _make_dirs(self, folder: Path) -> None:
@@ -70,7 +69,6 @@ class Sink:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
-        self.count += 1
 
 
 def guard_output(output: Path, site_dir: Path) -> None:

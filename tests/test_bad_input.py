@@ -115,3 +115,16 @@ def test_template_error_names_the_template_line(make_site: Callable[..., Path]) 
     (site / "templates" / "404.html").write_text("{% if %}\n", encoding="utf-8")
     done = build(site)
     assert "templates/404.html:1: 错误：模板错误" in done.stderr
+
+
+def test_template_error_with_a_symlinked_theme(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A shared theme linked in as templates/ still gets a clean, located error."""
+    site = make_site({"a.md": article_text()})
+    theme = tmp_path / "theme"
+    shutil.move(site / "templates", theme)
+    (site / "templates").symlink_to(theme)
+    (theme / "404.html").write_text("{% extends 'base.html' %}\n{% block content %}{{ nope.x }}{% endblock %}\n",
+                                    encoding="utf-8")
+    done = build(site)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "templates/404.html:2: 错误：模板错误" in done.stderr

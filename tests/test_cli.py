@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from sitegen import __version__
 from tests.conftest import article_text
 
@@ -63,3 +65,25 @@ def test_drafts_flag(make_site: Callable[..., Path]) -> None:
     assert not (site / "build/2020/02/22/a").exists()
     assert sitegen("build", site, "--drafts").returncode == 0
     assert (site / "build/2020/02/22/a/index.html").is_file()
+
+
+def test_debug_shows_the_traceback(make_site: Callable[..., Path]) -> None:
+    site = make_site({"a.md": article_text(souce="x")})
+    plain, debug = sitegen("build", site), sitegen("build", site, "--debug")
+    assert plain.returncode == debug.returncode == 1
+    assert "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr and "did you mean 'source'" in debug.stderr
+
+
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from sitegen import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    cli._progress()("生成", 5, 10)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    show = cli._progress()
+    show("生成", 5, 10)
+    show("生成", 10, 10)
+    err = capsys.readouterr().err
+    assert "\r生成 5/10 (50%)" in err and err.endswith("\r生成 10/10 (100%)\n")

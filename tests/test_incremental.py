@@ -110,15 +110,20 @@ def test_parallel_build_equals_serial(make_site: Callable[..., Path], tmp_path: 
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial2")
 
 
-def test_template_error_in_a_worker_names_the_line(make_site: Callable[..., Path]) -> None:
+@pytest.mark.parametrize("template, old, new", [
+    ("article.html", "{{ article.title }}</h1>", "{{ article.nope.x }}</h1>"),
+    ("list.html", "{{ page.title }}</h1>", "{{ page.nope.x }}</h1>"),  # listings render in the pool too
+])
+def test_template_error_in_a_worker_names_the_line(make_site: Callable[..., Path], template: str, old: str,
+                                                   new: str) -> None:
     from sitegen.errors import SiteError
 
     site = make_site(articles(PARALLEL_FROM + 10), MINI_CONFIG)
-    edit(site, "templates/article.html", "{{ article.title }}</h1>", "{{ article.nope.x }}</h1>")
+    edit(site, f"templates/{template}", old, new)
     with pytest.raises(SiteError) as info:
         build(site, site / "build")
     [problem] = info.value.problems
-    assert problem.path == "templates/article.html" and problem.line
+    assert problem.path == f"templates/{template}" and problem.line
     assert "nope" in (site / problem.path).read_text("utf-8").splitlines()[problem.line - 1]
 
 
