@@ -6,6 +6,7 @@ whole batch in one round instead of one error per build.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -15,10 +16,21 @@ class Problem:
     line: int | None  # 1-based; None when the problem is about the whole file
     zh: str  # what editors read first
     en: str  # the same in English, for CI logs and developers
+    warning: bool = False  # reported, but the build goes on
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: 错误：{self.zh}\n    ({self.en})"
+        label = "警告" if self.warning else "错误"
+        return f"{where}: {label}：{self.zh}\n    ({self.en})"
+
+
+def split_warnings(problems: Iterable[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings)"""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for problem in problems:
+        (warnings if problem.warning else errors).append(problem)
+    return errors, warnings
 
 
 class SiteError(Exception):

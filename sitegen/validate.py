@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.dates import DateError, parse_date
-from sitegen.errors import Problem, SiteError, did_you_mean
+from sitegen.errors import Problem, SiteError, did_you_mean, split_warnings
 from sitegen.frontmatter import Document, decode, split
 from sitegen.model import Article, SiteConfig, SourceFile
 from sitegen.slugs import make_slug, slug_from_filename
@@ -137,8 +137,9 @@ def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool
         if article is not None and (drafts or not article.draft):
             articles.append(article)
     problems.extend(url_clashes(articles))
-    if problems:
-        raise SiteError(problems)
+    errors, _ = split_warnings(problems)  # the build reports warnings from the parsed sources itself
+    if errors:
+        raise SiteError(errors)
     return sorted(articles, key=lambda a: (a.date, a.path), reverse=True)
 
 
