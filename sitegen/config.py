@@ -16,11 +16,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.errors import Problem, SiteError, did_you_mean
 from sitegen.model import Category, Link, SiteConfig
 from sitegen.slugs import make_slug
+from sitegen.urls import relative_url, web_url
 from sitegen.yamldoc import Field, parse_mapping
 
 CONFIG_NAME = "site.yaml"
 PERMALINK_KEYS = {"year", "month", "day", "slug", "category"}
 _RESERVED_SLUGS = {"page", "static", "category"}
+# Names the build writes or keeps at the output root; a permalink may not start with one.
+ROOT_NAMES = frozenset({"feed.xml", "404.html", ".sitegen-output", "static", "category", "page", "sitemap.xml",
+                        "robots.txt", "search"})
+_ROOT_LIST = " ".join(sorted(ROOT_NAMES))
+_PERMALINK = re.compile(rf"(?:\{{(?:{'|'.join(sorted(PERMALINK_KEYS))})\}}|[A-Za-z0-9_.~/-])+")
 _SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -75,18 +81,39 @@ class _Checker:
         value = self.string(f)
         if value is None:
             return None
-        used = set(re.findall(r"\{(\w+)\}", value))
-        parts = value.strip("/").split("/")
-        if not used <= PERMALINK_KEYS or "slug" not in used or value.startswith("/") or ".." in parts:
-            self.fail(
-                f.line,
-                "permalink 只能使用 {year} {month} {day} {category} {slug},必须包含 {slug},"
-                "且不能以 / 开头或含 ..。",
-                "permalink may use only {year} {month} {day} {category} {slug}, must contain {slug}, "
-                "and must stay inside the site",
-            )
-            return None
-        return value.strip("/") + "/"
+        segments = value.removesuffix("/").split("/")
+        if not _PERMALINK.fullmatch(value) or "{slug}" not in value:
+            self.fail(f.line, f"permalink“{value}”不可用：只能由字母、数字、- _ . ~、/ 和 {{year}} {{month}} "
+                              "{day} {category} {slug} 组成，且必须包含 {slug}，例如 {year}/{month}/{slug}/。",
+                      f"permalink {value!r} may contain only letters, digits, - _ . ~ / and {{year}} {{month}} "
+                      "{day} {category} {slug}, and must contain {slug}")
+        elif any(s in ("", ".", "..") for s in segments):
+            self.fail(f.line, f"permalink“{value}”不能以 / 开头，不能有连续的 //，也不能有 . 或 .. 这样的一段。",
+                      f"permalink {value!r} must not start with /, contain //, or have . or .. segments")
+        elif segments[0].lower() in ROOT_NAMES:
+            self.fail(f.line, f"permalink 不能以“{segments[0]}”开头，这个名称留给本站自己的文件：{_ROOT_LIST}。",
+                      f"permalink must not start with {segments[0]!r}, a name the site uses itself ({_ROOT_LIST})")
+        else:
+            return value.removesuffix("/") + "/"
+        return None
+
+    def site_url(self, f: Field) -> str | None:
+        value = self.string(f)
+        if not value or (web_url(value) and not {"?", "#"} & set(value)):
+            return value
+        self.fail(f.line, f"site_url“{value}”不可用：应是以 http:// 或 https:// 开头的完整网址，不含 ? 和 #，"
+                          "例如 https://www.example.cn。",
+                  f"site_url {value!r} must be an absolute http(s) URL without ? or #, e.g. https://www.example.cn")
+        return None
+
+    def counter_url(self, f: Field) -> str | None:
+        value = self.string(f)
+        if not value or web_url(value) or relative_url(value):
+            return value
+        self.fail(f.line, f"counter_url“{value}”不可用：应是以 http:// 或 https:// 开头的网址，或本站的路径，"
+                          "例如 /api/count。",
+                  f"counter_url {value!r} must be an http(s) URL or a path on this site, e.g. /api/count")
+        return None
 
     def string_list(self, f: Field) -> tuple[str, ...] | None:
         if isinstance(f.value, list) and all(isinstance(v, str) for v in f.value):
@@ -97,12 +124,18 @@ class _Checker:
     def ancestors(self, f: Field) -> tuple[Link, ...] | None:
         items = f.value if isinstance(f.value, list) else None
         links = []
-        for item in items or [None]:
+        for i, item in enumerate(items or [None]):
             name = _text(item.get("name")) if isinstance(item, dict) else None
             url = _text(item.get("url")) if isinstance(item, dict) else None
             if not (name and url) or set(item) - {"name", "url"}:
                 self.fail(f.line, "ancestors 的每一项都要有 name 和 url，例如 - {name: 首页, url: /}",
                           "each ancestors entry needs exactly `name` and `url`")
+                return None
+            if not (web_url(url) or relative_url(url)):
+                line = f.item_lines[i] if i < len(f.item_lines) else f.line
+                self.fail(line, f"“{name}”的网址“{url}”不可用：只能是以 http:// 或 https:// 开头的网址，"
+                                "或本站内的路径，例如 / 或 yygk/。",
+                          f"ancestors url {url!r} must be an http(s) URL or a relative path such as / or yygk/")
                 return None
             links.append(Link(name, url, external=True))
         return tuple(links)
@@ -140,9 +173,9 @@ def _walk_categories(
 
 _KINDS: dict[str, Callable[[_Checker, Field], Any]] = {
     "title": _Checker.string, "description": _Checker.string, "base_path": _Checker.base_path,
-    "site_url": _Checker.string, "timezone": _Checker.timezone, "page_size": _Checker.integer,
+    "site_url": _Checker.site_url, "timezone": _Checker.timezone, "page_size": _Checker.integer,
     "permalink": _Checker.permalink, "date_format": _Checker.string,
-    "list_date_format": _Checker.string, "counter_url": _Checker.string,
+    "list_date_format": _Checker.string, "counter_url": _Checker.counter_url,
     "feed_size": _Checker.integer, "sanitize": _Checker.boolean,
     "iframe_hosts": _Checker.string_list, "ancestors": _Checker.ancestors,
 }

@@ -7,11 +7,13 @@ from hosts the site config names (video platforms, maps).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import nh3
+
+from sitegen.urls import host_listed, web_url
 
 _GENERIC = {"id", "class", "title", "lang", "dir"}
 _TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "video", "audio", "source"}
@@ -29,15 +31,18 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "iframe": {"src", "width", "height", "title", "allowfullscreen", "frameborder"},
 }
 _SCHEMES = {"http", "https", "mailto", "tel"}
+# As nh3 serialises it: every attribute value in double quotes, with any `"` inside escaped.
+_ATTR = r'\s([\w:-]+)(?:="[^"]*")?'
+_IFRAME = re.compile(rf"<iframe((?:{_ATTR})*)></iframe>")
 
 
 def _iframe_filter(hosts: frozenset[str]) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "iframe" and attribute == "src":
-            url = urlsplit(value)
-            host = (url.hostname or "").lower()
-            allowed = url.scheme == "https" and any(host == h or host.endswith("." + h) for h in hosts)
-            return value if allowed else None
+            # Parsed strictly (sitegen.urls): urlsplit and browsers disagree on the host of
+            # `https://evil.example\@v.qq.com/`, so anything ambiguous is dropped.
+            url = web_url(value)
+            return value if url and url[0] == "https" and host_listed(url[1], hosts) else None
         return value
 
     return keep
@@ -62,6 +67,6 @@ def make_sanitizer(iframe_hosts: tuple[str, ...]) -> Callable[[str], str]:
         cleaned = nh3.clean(html, tags=tags_with_iframe, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
                             link_rel=None, filter_style_properties={"text-align"}, attribute_filter=keep)
         # An iframe whose src was dropped is an empty box: remove it.
-        return cleaned.replace("<iframe></iframe>", "")
+        return _IFRAME.sub(lambda m: m[0] if "src" in re.findall(_ATTR, m[1]) else "", cleaned)
 
     return clean_with_iframes

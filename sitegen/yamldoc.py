@@ -36,6 +36,7 @@ class Field:
     key: str
     value: Any
     line: int  # 1-based line in the file
+    item_lines: tuple[int, ...] = ()  # when the value is a list: the line of each item
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> Problem:
@@ -93,7 +94,9 @@ def parse_mapping(
                 ))
                 continue
             seen[key] = line
-            fields.append(Field(key, loader.construct_object(value_node, deep=True), line))
+            items = value_node.value if isinstance(value_node, yaml.SequenceNode) else []
+            item_lines = tuple(n.start_mark.line + 1 + line_offset for n in items)
+            fields.append(Field(key, loader.construct_object(value_node, deep=True), line, item_lines))
         return fields, problems
     except yaml.YAMLError as exc:
         return [], [_yaml_error(exc, path, line_offset, text)]
