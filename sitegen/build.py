@@ -1,39 +1,41 @@
-"""The pipeline: load → validate → render → write, redoing only what changed."""
+"""The pipeline: load → validate → render → write, redoing only what changed.
+
+This module alone strings the stages together. Every build, full or
+incremental, renders what changed into a staging folder and goes live through
+`publish.Output` in one atomic swap; the cache is saved just before that swap.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
+import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
+from sitegen import cache as cache_db
 from sitegen import check, slugs, workers
+from sitegen.cache import CACHE_DIR, Cache, Known
 from sitegen.config import CONFIG_NAME, load_config
-from sitegen.errors import Problem, SiteError
-from sitegen.incremental import (
-    Manifest,
-    digest,
-    load_manifest,
-    load_slugs,
-    save_manifest,
-    save_slugs,
-    setup_key,
-    template_keys,
-)
-from sitegen.load import scan_sources
-from sitegen.model import Article, SiteConfig
-from sitegen.pages import Neighbours, list_pages, neighbours, output_name
-from sitegen.render import Body, Renderer, template_problem
+from sitegen.errors import Problem, SiteError, split_warnings
+from sitegen.fileio import os_problem
+from sitegen.incremental import digest, load_slugs, save_slugs, setup_key, template_keys
+from sitegen.load import scan_sources, scan_static
+from sitegen.model import Article, Parsed, Stamp
+from sitegen.publish import Output, Prepared
+from sitegen.render import template_problem
+from sitegen.site import RACY_NS, TEMPLATES, Inputs, Site, check_sources, render_site
 from sitegen.validate import collect
-from sitegen.workers import ListJob, Parsed, Pool, Rendered, RenderJob
-from sitegen.write import MARKER, Transaction, build_lock, guard_output
+from sitegen.workers import Pool
+from sitegen.write import guard_output
 
-TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
-FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
 Progress = Callable[[str, int, int], None]
 
 
@@ -43,124 +45,30 @@ class BuildResult:
     files: int  # in the output
     written: int  # rewritten by this build; the rest were unchanged
     seconds: float
+    warnings: tuple[Problem, ...] = ()
 
 
 def _no_progress(label: str, done: int, total: int) -> None:
     pass
 
 
-def _cached(site_dir: Path, drafts: bool, clean: bool) -> tuple[Manifest, dict[str, Parsed | None]]:
-    """The cache, and each source file with what the cache knows of it (None: to be read)."""
-    try:
-        config_text = (site_dir / CONFIG_NAME).read_bytes()
-    except OSError:
-        config_text = b""  # load_config reports it
-    setup = setup_key(config_text, drafts)
-    manifest = Manifest(setup=setup) if clean else load_manifest(site_dir, setup)
-    known = manifest.sources
-    return manifest, {p: known[p] if p in known and known[p].stamp == s else None
-                      for p, s in scan_sources(site_dir).items()}
+def _sources(cache: Cache, stamps: dict[str, Stamp]) -> dict[str, Parsed | None]:
+    """Each source with what the cache knows of it; None: to be read (new, changed, or changed racily)."""
+    found: dict[str, Parsed | None] = {}
+    for path, stamp in stamps.items():
+        known, parsed = cache.sources.get(path, (None, None))
+        found[path] = parsed if known is not None and known.stamp == stamp and not known.racy else None
+    return found
 
 
-def _parse(pool: Pool, sources: dict[str, Parsed | None]) -> dict[str, Parsed]:
-    """Every source file's front matter; files whose size and mtime are unchanged are not read."""
+def _parse(pool: Pool, cache: Cache, sources: dict[str, Parsed | None], started_ns: int) -> dict[str, Parsed]:
     fresh = {x.path: x for x in pool.parse([p for p, known in sources.items() if known is None])}
+    old, cache.sources = cache.sources, {}
+    for path, x in fresh.items():
+        if x.stamp[1] >= 0:  # an unreadable file is not remembered
+            cache.sources[path] = (Known(x.stamp, x.stamp[2] + RACY_NS > started_ns, x.digest), x)
+    cache.sources.update((p, old[p]) for p, known in sources.items() if known is not None)
     return {p: known or fresh[p] for p, known in sources.items()}
-
-
-def _marker_state(output: Path) -> str:
-    try:
-        return (output / MARKER).read_text(encoding="utf-8").rsplit(" ", 1)[-1].strip()
-    except OSError:
-        return ""
-
-
-def _static(site_dir: Path) -> dict[str, bytes]:
-    folder = site_dir / "static"
-    if not folder.is_dir():
-        return {}
-    return {f"static/{p.relative_to(folder).as_posix()}": p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
-
-
-def _write_site(site_dir: Path, config: SiteConfig, output: Path, drafts: bool, manifest: Manifest,
-                sources: dict[str, Parsed | None], pool: Pool) -> tuple[list[Article], int, int]:
-    keys = template_keys(site_dir / "templates", TEMPLATES)
-    trusted = bool(manifest.state) and manifest.output == str(output.resolve()) \
-        and _marker_state(output) == manifest.state
-    old = manifest.pages if trusted else {}
-    pool.config = config
-    parsed = _parse(pool, sources)
-    articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
-    sums = {a.path: parsed[a.path].digest for a in articles}
-    near = neighbours(articles)
-    newest = {a.path for a in articles[: config.feed_size]}
-    # An article's metadata is a function of its bytes (sums) and path, given the config,
-    # which is in the cache's setup key; its page also shows its neighbours' titles.
-    pages = {output_name(a.url): digest(keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]))
-             for a in articles}
-    pages["feed.xml"] = digest(keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
-    feed_changed = old.get("feed.xml") != pages["feed.xml"]
-    jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles
-            if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in manifest.excerpts
-            or (feed_changed and a.path in newest)]
-    full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
-    if full:
-        jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles]
-    with Transaction(output, full) as txn:
-        try:
-            rendered = {r.path: r for r in pool.render(jobs, txn.root)}
-        except BaseException:
-            pool.stop()  # before the transaction removes the folder the workers write into
-            raise
-        excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
-        excerpts.update({d: manifest.excerpts[d] for d in sums.values() if d not in excerpts})
-        written = len(rendered) + _write_rest(site_dir, config, articles, sums, excerpts, rendered, keys,
-                                              pages, {} if full else old, txn, pool)
-        state = digest(sorted(pages.items()))
-        changed = full or state != manifest.state
-        if changed:
-            txn.sink.write(MARKER, f"Generated by sitegen; replaced on every build. state {state}\n".encode())
-            txn.commit(delete=set(old) - set(pages))
-    if changed or any(parsed[p] is not manifest.sources.get(p) for p in parsed):
-        save_manifest(site_dir, Manifest(manifest.setup, str(output.resolve()), state, parsed, excerpts, pages))
-    return articles, len(pages), written
-
-
-def _near_key(near: Neighbours) -> tuple[str, ...]:
-    return tuple(f"{a.url}\x00{a.title}" if a else "" for a in (near.older, near.newer))
-
-
-def _write_rest(site_dir: Path, config: SiteConfig, articles: Sequence[Article], sums: dict[str, str],
-                excerpts: dict[str, str], rendered: dict[str, Rendered], keys: dict[str, str],
-                pages: dict[str, str], old: dict[str, str], txn: Transaction, pool: Pool) -> int:
-    """Listings, 404, feed and static files: whichever changed. Returns how many were written."""
-    by_path = {a.path: excerpts[sums[a.path]] for a in articles}
-    lists = []
-    for page in list_pages(articles, config):
-        path = output_name(page.path)
-        pages[path] = digest(keys["list.html"], page.path, page.pager, *[a.path + sums[a.path] for a in page.articles])
-        if old.get(path) != pages[path]:
-            lists.append(ListJob(page, {a.path: by_path[a.path] for a in page.articles}))
-    count = sum(1 for _ in pool.render_lists(lists, txn.root))
-    renderer = Renderer(config, site_dir)
-    feed = articles[: config.feed_size]
-    others = {
-        "404.html": (digest(keys["404.html"]), renderer.not_found),
-        "feed.xml": (pages["feed.xml"], lambda: renderer.feed(
-            feed, {a.path: Body(rendered[a.path].html or "", by_path[a.path]) for a in feed})),
-    }
-    for path, (key, make) in others.items():
-        pages[path] = key
-        if old.get(path) != key:
-            txn.sink.write(path, make().data)
-            count += 1
-    for path, data in _static(site_dir).items():
-        pages[path] = digest(data)
-        if old.get(path) != pages[path]:
-            txn.sink.write(path, data)
-            count += 1
-    return count
 
 
 def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = False,
@@ -170,37 +78,119 @@ def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = Fals
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(site_dir, output, drafts, clean, progress)
+        return _build(site_dir, output, drafts, clean, progress, cache_dir=site_dir / CACHE_DIR)[0]
+    except OSError as exc:  # the environment (disk full, read-only, permissions), not a bug
+        raise SiteError([os_problem(exc, str(output))]) from None
     finally:
         if enabled:
             gc.enable()
 
 
-def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Progress) -> BuildResult:
-    started = time.perf_counter()
+def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Progress,
+           cache_dir: Path, save: bool = True) -> tuple[BuildResult, list[Article]]:
+    started, started_ns = time.perf_counter(), time.time_ns()
     if not clean:
         slugs.remember(load_slugs(site_dir))
-    manifest, sources = _cached(site_dir, drafts, clean)
+    try:
+        config_text = (site_dir / CONFIG_NAME).read_bytes()
+    except OSError:
+        config_text = b""  # load_config reports it
+    setup = setup_key(config_text, drafts)
+    cache, notice = (Cache(setup, site_dir / CACHE_DIR / cache_db.DB_NAME), None) if clean else \
+        cache_db.load(site_dir, setup)
+    found, statics = scan_sources(site_dir), scan_static(site_dir)
+    sources = _sources(cache, found.files)
     # Start the workers before the config is read, if there is much to read: the config may
     # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
     eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
     with Pool(site_dir, progress, eager) as pool:
         config = load_config(site_dir)
         guard_output(output, site_dir)
-        with build_lock(output):
+        target = Output(output, cache_dir)
+        with target.locked():
             try:
-                articles, files, written = _write_site(site_dir, config, output, drafts, manifest, sources, pool)
+                keys = template_keys(site_dir / "templates", TEMPLATES)
+                pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
+                parsed = _parse(pool, cache, sources, started_ns)
+                problems = [*found.problems, *statics.problems, *(p for x in parsed.values() for p in x.problems)]
+                articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
+                errors, warnings = split_warnings(problems)
+                if errors:
+                    raise SiteError(errors)
+                live = None if clean else target.check(partial(cache_db.find_version, cache))
+                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
+                site = render_site(inputs, cache, live, pool, target.new_staging(), started_ns)
+                # One row per tree in the cache: two outputs with equal pages still get states of their own.
+                site = replace(site, state=digest(str(target.path), site.state))
             except jinja2.TemplateError as exc:
                 raise SiteError([template_problem(exc, site_dir)]) from None
-            save_slugs(site_dir, slugs.remembered())
-    return BuildResult(len(articles), files, written, time.perf_counter() - started)
+            except BaseException:
+                pool.stop()  # before the staging folder goes: no worker may still be writing into it
+                raise
+            if notice:
+                warnings.append(Problem(CACHE_DIR, None, notice, notice, warning=True))
+            warnings += _publish(site_dir, target, cache, site, save)
+        if save:
+            with contextlib.suppress(OSError):  # a cache of pinyin only; a read-only site folder is fine
+                save_slugs(site_dir, slugs.remembered())
+    result = BuildResult(len(articles), len(site.pages), len(site.written), time.perf_counter() - started,
+                         tuple(warnings))
+    return result, articles
+
+
+def _removed_warning(target: Output, removed: list[str]) -> Problem:
+    listed = "、".join(removed[:10]) + ("……" if len(removed) > 10 else "")
+    return Problem(str(target.path), None,
+                   f"输出目录中有 {len(removed)} 个文件不是 sitegen 生成的，已移除：{listed}。"
+                   "输出目录只归 sitegen 管理，需要发布的其他文件请放进 static/。",
+                   f"removed {len(removed)} file(s) that sitegen did not make; put extra files in static/",
+                   warning=True)
+
+
+def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: bool) -> list[Problem]:
+    """Save the cache, then swap the new site in (the commit point), then clean up."""
+    removed = target.removed_files(site.pages)
+    warnings = [_removed_warning(target, removed)] if removed else []
+    live = target.live
+    changed = live is None or site.state != live.version.state or bool(live.extras or live.damaged)
+    prepared = target.prepare(site.full, site.pages, site.written, site.state) if changed else None
+    output, keep = str(target.path), set()
+    if prepared is not None:
+        cache.versions[output, site.state] = prepared.version
+        keep.add(site.state)
+    if live is not None:  # after a swap it is the spare: stored as it really is
+        if live.extras or live.damaged:
+            cache.versions[output, live.version.state] = live.version
+        keep.add(live.version.state)
+    elif target.spare_version is not None:
+        keep.add(target.spare_version.state)
+    if save:
+        try:
+            cache_db.save(cache, output, keep)
+        except (OSError, sqlite3.Error) as exc:
+            warnings.append(Problem(CACHE_DIR, None, f"无法保存构建缓存（{exc}），下次将完整构建。",
+                                    f"cannot save the build cache ({exc}); the next build is a full one",
+                                    warning=True))
+    if prepared is not None:
+        _swap(target, prepared)
+    return warnings
+
+
+def _swap(target: Output, prepared: Prepared) -> None:
+    # Ctrl-C or SIGTERM must not land between the swap and knowing that it happened: held back until then.
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        target.swap(prepared)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):  # the new site is live: the next build
+        target.empty_trash()  # removes what is left
 
 
 def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:
-    """Build into a temporary folder and check the pages; the live output is never touched."""
-    config = load_config(site_dir)
-    manifest, sources = _cached(site_dir, drafts, clean=True)
-    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp, Pool(site_dir, _no_progress) as pool:
+    """Build into a temporary folder and check the pages; the live output and the cache are never touched."""
+    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         out = Path(tmp) / "site"
-        articles, _, _ = _write_site(site_dir, config, out, drafts, manifest, sources, pool)
-        return check.check_output(out, sources={f"{a.url}index.html": a.path for a in articles})
+        _, articles = _build(site_dir, out, drafts, False, _no_progress, cache_dir=Path(tmp), save=False)
+        return check.check_output(out, sources=check_sources(articles))

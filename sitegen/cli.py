@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build, check_site
 from sitegen.errors import Problem, SiteError
+
+# The build modules (Jinja2, Markdown, nh3) are imported inside _run: a Ctrl-C while
+# they load is then caught like any other, instead of printing a traceback.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +45,8 @@ def _report(problems: tuple[Problem, ...] | list[Problem], what: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sitegen.build import build, check_site
+
     site_dir: Path = args.site_dir
     if args.command == "check":
         problems = check_site(site_dir, drafts=args.drafts)
@@ -53,6 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     output = args.output or site_dir / "build"
     result = build(site_dir, output, drafts=args.drafts, clean=args.clean, progress=_progress())
+    for warning in result.warnings:
+        print(warning.format(), file=sys.stderr)
     print(f"built {result.articles} articles, {result.files} files ({result.written} changed) "
           f"in {result.seconds:.2f}s → {output}")
     return 0
@@ -84,7 +90,7 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         _report(exc.problems, f"网站未更新。({n} error{'s' if n != 1 else ''}; nothing was written)")
         return 1
     except KeyboardInterrupt:
-        print("sitegen: interrupted; the previous output is unchanged", file=sys.stderr)
+        print("sitegen：已中断，网站未更新。(interrupted; the previous output is unchanged)", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in sitegen, not in the content
         if args.debug:
@@ -100,6 +106,14 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before the build started: nothing was written
+        print("sitegen：已中断。(interrupted)", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if not args.site_dir.is_dir():
         print(f"sitegen: error: no such folder: {args.site_dir}", file=sys.stderr)

@@ -12,21 +12,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
 import markdown
 import nh3
+import slugify
+import yaml
 
 from sitegen import __version__
-from sitegen.workers import Parsed
+from sitegen.cache import CACHE_DIR
 
-CACHE_DIR = ".sitegen-cache"
-_FORMAT = 1
+# Every library whose version can change a byte of the output; the rest by their metadata only
+# (importing pypinyin costs 0.3 s that a rebuild otherwise never pays).
+_IMPORTED = (jinja2, markdown, nh3, yaml, slugify)
+_NOT_IMPORTED = ("markupsafe", "pypinyin", "text-unidecode")
 
 
 def digest(*parts: object) -> str:
@@ -35,41 +38,21 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-@dataclass
-class Manifest:
-    """Pickled between builds; `setup` must match for any of it to be reused."""
-
-    setup: str = ""  # sitegen's code and version, Markdown and nh3 versions, site.yaml, --drafts
-    output: str = ""  # the output folder these pages were written to
-    state: str = ""  # written into the output's marker, to tell it was not changed since
-    sources: dict[str, Parsed] = field(default_factory=dict)
-    excerpts: dict[str, str] = field(default_factory=dict)  # by content digest
-    pages: dict[str, str] = field(default_factory=dict)  # output path -> key
+def _library_versions() -> list[str]:
+    found = [f"{m.__name__}=={getattr(m, '__version__', '?')}" for m in _IMPORTED]
+    for name in _NOT_IMPORTED:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}: absent")
+    return found
 
 
 def setup_key(config_text: bytes, drafts: bool) -> str:
+    """Everything every page depends on: a change here means a full build."""
     # sitegen's own source, not just its version number: a changed renderer must not reuse old pages
     code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
-    return digest(_FORMAT, __version__, code, markdown.__version__, getattr(nh3, "__version__", ""),
-                  config_text, drafts)
-
-
-def load_manifest(site_dir: Path, setup: str) -> Manifest:
-    try:
-        with open(site_dir / CACHE_DIR / "manifest.pickle", "rb") as fh:
-            manifest = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return Manifest(setup=setup)
-    return manifest if isinstance(manifest, Manifest) and manifest.setup == setup else Manifest(setup=setup)
-
-
-def save_manifest(site_dir: Path, manifest: Manifest) -> None:
-    folder = site_dir / CACHE_DIR
-    folder.mkdir(exist_ok=True)
-    tmp = folder / f"manifest.pickle.{os.getpid()}"
-    with open(tmp, "wb") as fh:
-        pickle.dump(manifest, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / "manifest.pickle")
+    return digest(__version__, code, _library_versions(), config_text, drafts)
 
 
 def load_slugs(site_dir: Path) -> dict[str, str]:
@@ -91,9 +74,7 @@ def save_slugs(site_dir: Path, slugs: dict[str, str]) -> None:
 
 
 def _pypinyin_version() -> str:
-    from importlib.metadata import version  # only the metadata: importing pypinyin is what we avoid
-
-    return version("pypinyin")
+    return version("pypinyin")  # only the metadata: importing pypinyin is what we avoid
 
 
 def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:

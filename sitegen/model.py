@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sitegen.errors import Problem
+
+# (mtime_ns, size, ctime_ns, ino): ctime and inode catch edits that keep size and
+# mtime (cp -p, rsync -t, unzip, git checkout restore the mtime, never the ctime).
+Stamp = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True)
 class Link:
@@ -68,3 +74,14 @@ class Article:
 class OutputFile:
     path: str  # posix, relative to the output folder
     data: bytes
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What the parse pass learns of one source file."""
+
+    path: str
+    stamp: Stamp  # unchanged files are not read again
+    digest: str
+    article: Article | None  # without its body
+    problems: tuple[Problem, ...]

@@ -24,8 +24,9 @@ from typing import Any, TypeVar
 from sitegen import slugs
 from sitegen.errors import Problem
 from sitegen.frontmatter import body_of, decode
+from sitegen.load import stamp_of
 from sitegen.markup import to_html
-from sitegen.model import Article, SiteConfig, SourceFile
+from sitegen.model import Article, Parsed, SiteConfig, SourceFile
 from sitegen.pages import ListPage, Neighbours
 from sitegen.render import Body, Renderer, excerpt
 from sitegen.sanitize import make_sanitizer
@@ -35,15 +36,6 @@ from sitegen.write import Sink
 T = TypeVar("T")
 CHUNK = 64  # articles per task: large enough to amortise pickling, small enough to balance two cores
 PARALLEL_FROM = 200  # below this, forking workers costs more than it saves
-
-
-@dataclass(frozen=True)
-class Parsed:
-    path: str
-    stamp: tuple[int, int]  # (mtime_ns, size): unchanged files are not read again
-    digest: str
-    article: Article | None  # without its body
-    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True)
@@ -83,13 +75,19 @@ class _Worker:
 
     def parse(self, path: str) -> Parsed:
         full = self.site_dir / path
-        st = full.stat()  # before reading: a file saved in between gets a newer stamp, so is read again
-        raw = full.read_bytes()
+        try:
+            with open(full, "rb") as fh:
+                # fstat before reading: a file saved in between gets a newer stamp, so is read again
+                st = os.fstat(fh.fileno())
+                raw = fh.read()
+        except OSError as exc:
+            return Parsed(path, (0, -1, 0, 0), "", None, (Problem(
+                path, None, f"无法读取这个文件（{exc.strerror}），请检查它的权限后重试。",
+                f"cannot read this file: {exc.strerror}"),))
         article, problems = parse_source(SourceFile(path, raw), self.config)
         if article is not None:
             article = replace(article, body="")
-        return Parsed(path, (st.st_mtime_ns, st.st_size), hashlib.blake2b(raw, digest_size=16).hexdigest(),
-                      article, tuple(problems))
+        return Parsed(path, stamp_of(st), hashlib.blake2b(raw, digest_size=16).hexdigest(), article, tuple(problems))
 
     def render(self, job: RenderJob, sink: Sink) -> Rendered:
         text, _ = decode((self.site_dir / job.article.path).read_bytes(), job.article.path)
@@ -104,15 +102,15 @@ class _Worker:
         return page.path
 
 
-_worker: _Worker | None = None
+_worker: tuple[str, _Worker] | None = None
 
 
-def _worker_for(site_dir: Path, config: SiteConfig) -> _Worker:
-    """This process's worker for the site, made once per build and config."""
+def _worker_for(site_dir: Path, config: SiteConfig, generation: str) -> _Worker:
+    """This process's worker, made once per build: `generation` changes with the templates and config."""
     global _worker
-    if _worker is None or (_worker.site_dir, _worker.config) != (site_dir, config):
-        _worker = _Worker(site_dir, config)
-    return _worker
+    if _worker is None or _worker[0] != generation or _worker[1].site_dir != site_dir:
+        _worker = (generation, _Worker(site_dir, config))
+    return _worker[1]
 
 
 def _die_with(parent: int) -> None:
@@ -133,26 +131,26 @@ def _ready() -> None:
     pass
 
 
-Task = tuple[Path, SiteConfig, Sequence[Any], Path | None]  # site, config, items, output root
+Task = tuple[Path, SiteConfig, str, Sequence[Any], Path | None]  # site, config, generation, items, output root
 
 
 def _parse_chunk(task: Task) -> tuple[list[Parsed], dict[str, str]]:
-    site_dir, config, paths, _ = task
-    worker = _worker_for(site_dir, config)
+    site_dir, config, generation, paths, _ = task
+    worker = _worker_for(site_dir, config, generation)
     return [worker.parse(p) for p in paths], slugs.remembered()  # slugs: for the parent's cache
 
 
 def _render_chunk(task: Task) -> list[Rendered]:
-    site_dir, config, jobs, root = task
+    site_dir, config, generation, jobs, root = task
     assert root is not None
-    worker, sink = _worker_for(site_dir, config), Sink(root)
+    worker, sink = _worker_for(site_dir, config, generation), Sink(root)
     return [worker.render(job, sink) for job in jobs]
 
 
 def _list_chunk(task: Task) -> list[str]:
-    site_dir, config, jobs, root = task
+    site_dir, config, generation, jobs, root = task
     assert root is not None
-    worker, sink = _worker_for(site_dir, config), Sink(root)
+    worker, sink = _worker_for(site_dir, config, generation), Sink(root)
     return [worker.render_list(job, sink) for job in jobs]
 
 
@@ -166,6 +164,7 @@ class Pool:
     def __init__(self, site_dir: Path, progress: Callable[[str, int, int], None], eager: bool = False) -> None:
         self.site_dir, self.progress = site_dir, progress
         self.config: SiteConfig | None = None  # set once site.yaml is read
+        self.generation = ""  # set with the config: a key of the config and templates
         self._executor: ProcessPoolExecutor | None = None
         if eager:
             self._start()
@@ -203,7 +202,7 @@ class Pool:
     def _map(self, label: str, fn: Callable[[Task], Any], items: Sequence[Any], size: int,
              root: Path | None = None) -> Iterator[Any]:
         assert self.config is not None
-        tasks = [(self.site_dir, self.config, chunk, root) for chunk in _chunks(items, size)]
+        tasks = [(self.site_dir, self.config, self.generation, chunk, root) for chunk in _chunks(items, size)]
         if self._executor is None and len(items) < PARALLEL_FROM:
             results: Iterable[Any] = map(fn, tasks)
         else:

@@ -1,28 +1,17 @@
 """Stage 4, write: the only place that writes, and it writes only inside the output.
 
-The new site is assembled in a hidden folder beside the output and swapped in
-only when complete, so a failed or killed build leaves the live site untouched.
+Pages are written into a staging folder through a Sink, which refuses any path
+that could land outside it; `publish.py` decides how they go live.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import fcntl
-import json
 import os
-import shutil
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SiteError
-
-MARKER = ".sitegen-output"  # tells our own output folders from anyone else's
-STAGING_PREFIX = ".sitegen-staging-"
-COMMIT_PREFIX = ".sitegen-commit-"
-JOURNAL = ".sitegen-journal"
-_RENAME_EXCHANGE = 2
+from sitegen.publish import MARKER
 
 
 class UnsafePathError(ValueError):
@@ -72,118 +61,20 @@ class Sink:
 
 
 def guard_output(output: Path, site_dir: Path) -> None:
-    """Refuse to replace any folder that is not sitegen's own output."""
-    out, site = output.resolve(), site_dir.resolve()
+    """Refuse any output folder that is not sitegen's own, or that the site would copy into itself."""
+    out, site = Path(os.path.realpath(output)), Path(os.path.realpath(site_dir))
+    inputs = [site / name for name in ("content", "static", "templates", ".sitegen-cache")]
     reason = None
     if out in (Path("/"), Path.home().resolve()) or out == site or site.is_relative_to(out):
-        reason = "it is the site folder, one of its parents, / or the home folder"
+        reason = ("它是网站文件夹、它的上级、/ 或主目录",
+                  "it is the site folder, one of its parents, / or the home folder")
+    elif any(out.is_relative_to(folder) for folder in inputs):
+        reason = ("它在网站的 content/、static/、templates/ 或缓存文件夹里，网站会把自己复制进去",
+                  "it is inside the site's content/, static/, templates/ or cache, so the site would copy itself")
     elif (out / "content").exists():
-        reason = "it contains a content/ folder"
+        reason = "里面有 content/ 文件夹", "it contains a content/ folder"
     elif out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        reason = "it is not empty and was not written by sitegen"
+        reason = "它不是空文件夹，也不是 sitegen 生成的", "it is not empty and was not written by sitegen"
     if reason:
-        raise SiteError([Problem(str(output), None, f"不能使用这个输出目录：{reason}。请换一个目录（-o）。",
-                                 f"refusing to use this output folder: {reason}; choose another with -o")])
-
-
-@contextmanager
-def build_lock(output: Path) -> Iterator[None]:
-    """One build at a time per output folder; the OS drops the lock if the build dies."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with open(output.parent / f".sitegen-lock-{output.name}", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SiteError([Problem(str(output), None, "另一个 sitegen 正在构建这个目录，请等它结束后再试。",
-                                     "another sitegen build is writing this output; try again when it ends")]) from None
-        yield
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2); False where unsupported."""
-    # CDLL(None): the C library already loaded; find_library would spawn ldconfig.
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd = -100
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
-
-
-def _apply(commit: Path, output: Path) -> None:
-    """Move a committed change set into the output; safe to run again after a crash."""
-    journal = json.loads((commit / JOURNAL).read_text(encoding="utf-8"))
-    for rel in journal["write"]:
-        source = commit / rel
-        if source.exists():  # not moved yet
-            target = safe_join(output, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-    for rel in journal["delete"]:
-        target = safe_join(output, rel)
-        target.unlink(missing_ok=True)
-        parent = target.parent
-        while parent != output and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    shutil.rmtree(commit)
-
-
-def recover(output: Path) -> None:
-    """Finish what a killed build committed; throw away what it had not."""
-    for commit in output.parent.glob(f"{COMMIT_PREFIX}{output.name}"):
-        _apply(commit, output)
-    for leftover in output.parent.glob(f"{STAGING_PREFIX}{output.name}-*"):
-        old = leftover.name.endswith("-old")
-        if old and not output.exists():
-            leftover.rename(output)
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-class Transaction:
-    """Every write of one build goes to a staging folder beside the output.
-
-    Nothing is visible until commit(). A full build then swaps the whole folder
-    in; an incremental one records its change set in a journal, renames the
-    staging folder (the commit point) and moves each file into place, so a
-    crash before the rename changes nothing and one after it is completed by
-    the next build.
-    """
-
-    def __init__(self, output: Path, full: bool) -> None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        recover(output)
-        self.output, self.full = output, full or not output.exists()
-        self.root = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root.mkdir()
-        self.sink = Sink(self.root)
-
-    def __enter__(self) -> Transaction:
-        return self
-
-    def __exit__(self, kind: object, *rest: object) -> None:
-        if kind is not None:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-    def commit(self, delete: Iterable[str] = ()) -> None:
-        if self.full:
-            self._swap()
-            return
-        written = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
-        (self.root / JOURNAL).write_text(json.dumps({"write": written, "delete": sorted(delete)}), "utf-8")
-        commit = self.output.parent / f"{COMMIT_PREFIX}{self.output.name}"
-        self.root.rename(commit)
-        _apply(commit, self.output)
-
-    def _swap(self) -> None:
-        output, staging = self.output, self.root
-        if not output.exists():
-            staging.rename(output)
-        elif _exchange(staging, output):
-            shutil.rmtree(staging)  # now holds the previous site
-        else:
-            old = output.parent / f"{STAGING_PREFIX}{output.name}-old"
-            output.rename(old)
-            staging.rename(output)
-            shutil.rmtree(old)
+        raise SiteError([Problem(str(output), None, f"不能使用这个输出目录：{reason[0]}。请换一个目录（-o）。",
+                                 f"refusing to use this output folder: {reason[1]}; choose another with -o")])

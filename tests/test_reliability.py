@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import signal
 import subprocess
 import sys
@@ -12,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
+from sitegen.publish import Output
 from tests.conftest import article_text
 from tests.test_bad_input import snapshot
 
@@ -35,10 +36,14 @@ def _start_build(site: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _staging(site: Path) -> list[Path]:
+    return list(site.glob(".sitegen-cache/outputs/*/staging-*"))
+
+
 def _wait_for_staging(site: Path, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        staging = list(site.glob(".sitegen-staging-build-*"))
+        staging = _staging(site)
         if staging and any(staging[0].rglob("index.html")):
             return
         time.sleep(0.005)
@@ -74,16 +79,15 @@ def test_interrupted_build_leaves_previous_output(big_site: Path, sig: signal.Si
     assert _survivors(big_site) == [], "workers must die with the build"
     assert snapshot(big_site / "build") == before
     if sig != signal.SIGKILL:  # a dying build cleans up after itself; after kill -9 the next build does
-        assert not list(big_site.glob(".sitegen-staging-*"))
+        assert not _staging(big_site)
     assert main(["build", str(big_site)]) == 0
-    assert not list(big_site.glob(".sitegen-staging-*"))
+    assert not _staging(big_site)
     assert "改过的标题" in next((big_site / "build").rglob("a0000/index.html")).read_text("utf-8")
 
 
 def test_second_concurrent_build_is_refused(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site({"a.md": article_text()})
-    with open(site / ".sitegen-lock-build", "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+    with Output(site / "build", site / CACHE_DIR).locked():
         assert main(["build", str(site)]) == 1
     assert "another sitegen build is writing this output" in capsys.readouterr().err
     assert not (site / "build").exists()

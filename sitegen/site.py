@@ -1,0 +1,126 @@
+"""Stage 3 for the whole site: every output file's key, and rendering the changed ones.
+
+A key is a hash of everything a file depends on (the setup, the article's bytes,
+its neighbours' titles and links, the templates it uses). A file whose key is
+the same as in the live site is not rendered again; `publish` carries it over.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.cache import Cache, Known
+from sitegen.fileio import copy_file, file_digest
+from sitegen.incremental import digest
+from sitegen.load import Found
+from sitegen.model import Article, Parsed, SiteConfig
+from sitegen.pages import Neighbours, list_pages, neighbours, output_name
+from sitegen.render import Body, Renderer
+from sitegen.tree import Verified
+from sitegen.workers import ListJob, Pool, RenderJob
+from sitegen.write import Sink, safe_join
+
+TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
+FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
+RACY_NS = 2_000_000_000  # a file changed this close to the build may change again within its stamp's tick
+
+
+@dataclass(frozen=True)
+class Inputs:
+    site_dir: Path
+    config: SiteConfig
+    setup: str
+    keys: dict[str, str]  # template -> key of it and everything it includes
+    articles: list[Article]  # newest first
+    parsed: dict[str, Parsed]
+    statics: Found
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: dict[str, str]  # every output file -> key
+    written: set[str]  # the files rendered into staging by this build
+    full: bool
+    state: str  # a key of the whole site
+
+
+def _near_key(near: Neighbours) -> tuple[str, ...]:
+    return tuple(f"{a.url}\x00{a.title}" if a else "" for a in (near.older, near.newer))
+
+
+def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool, staging: Path,
+                started_ns: int) -> Site:
+    config, keys, articles, setup = inputs.config, inputs.keys, inputs.articles, inputs.setup
+    old = live.version.pages if live is not None else {}
+    sums = {a.path: inputs.parsed[a.path].digest for a in articles}
+    near = neighbours(articles)
+    newest = {a.path for a in articles[: config.feed_size]}
+    # An article's metadata is a function of its bytes (sums) and path, given the config,
+    # which is in the setup key; its page also shows its neighbours' titles.
+    pages = {output_name(a.url): digest(setup, keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]))
+             for a in articles}
+    pages["feed.xml"] = digest(setup, keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
+    feed_changed = old.get("feed.xml") != pages["feed.xml"]
+    jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles
+            if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in cache.excerpts
+            or (feed_changed and a.path in newest)]
+    full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
+    if full:
+        jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles]
+        old, feed_changed = {}, True
+    rendered = {r.path: r for r in pool.render(jobs, staging)}
+    written = {output_name(a.url) for a in (j.article for j in jobs)}
+    excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
+    excerpts.update({d: cache.excerpts[d] for d in sums.values() if d not in excerpts})
+    cache.excerpts = excerpts
+    by_path = {a.path: excerpts[sums[a.path]] for a in articles}
+    lists = []
+    for page in list_pages(articles, config):
+        path = output_name(page.path)
+        pages[path] = digest(setup, keys["list.html"], page.path, page.pager,
+                             *[a.path + sums[a.path] for a in page.articles])
+        if old.get(path) != pages[path]:
+            lists.append(ListJob(page, {a.path: by_path[a.path] for a in page.articles}))
+    written.update(pool.render_lists(lists, staging))
+    sink = Sink(staging)
+    renderer = Renderer(config, inputs.site_dir)
+    feed = articles[: config.feed_size]
+    pages["404.html"] = digest(setup, keys["404.html"])
+    if old.get("404.html") != pages["404.html"]:
+        sink.write("404.html", renderer.not_found().data)
+        written.add("404.html")
+    if feed_changed:
+        sink.write("feed.xml", renderer.feed(
+            feed, {a.path: Body(rendered[a.path].html or "", by_path[a.path]) for a in feed}).data)
+        written.add("feed.xml")
+    written.update(_statics(inputs, cache, old, pages, staging, started_ns))
+    return Site(pages, written, full, digest(sorted(pages.items())))
+
+
+def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str, str], staging: Path,
+             started_ns: int) -> list[str]:
+    """static/ is copied as it is; a file is hashed only when its stamp changed (an 800 MB video too)."""
+    known = cache.statics
+    cache.statics = {}
+    written = []
+    for path, stamp in inputs.statics.files.items():
+        seen = known.get(path)
+        if seen is None or seen.stamp != stamp or seen.racy:
+            seen = Known(stamp, stamp[2] + RACY_NS > started_ns, file_digest(inputs.site_dir / path))
+        cache.statics[path] = seen
+        pages[path] = seen.digest
+        if old.get(path) != seen.digest:
+            target = safe_join(staging, path)
+            os.makedirs(target.parent, exist_ok=True)
+            copy_file(inputs.site_dir / path, target)
+            written.append(path)
+    return written
+
+
+def check_sources(articles: Sequence[Article]) -> dict[str, str]:
+    """Output page -> the article file it came from, so problems name the file an editor can fix."""
+    return {output_name(a.url): a.path for a in articles}
+
