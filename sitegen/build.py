@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import signal
 import sqlite3
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import cache as cache_db
-from sitegen import check, slugs, workers
+from sitegen import check, interrupt, slugs, workers
 from sitegen.cache import CACHE_DIR, Cache, Known
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import Problem, SiteError, split_warnings
@@ -78,7 +77,8 @@ def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = Fals
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(site_dir, output, drafts, clean, progress, cache_dir=site_dir / CACHE_DIR)[0]
+        with interrupt.deferred():
+            return _build(site_dir, output, drafts, clean, progress, cache_dir=site_dir / CACHE_DIR)[0]
     except OSError as exc:  # the environment (disk full, read-only, permissions), not a bug
         raise SiteError([os_problem(exc, str(output))]) from None
     finally:
@@ -100,6 +100,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
         cache_db.load(site_dir, setup)
     found, statics = scan_sources(site_dir), scan_static(site_dir)
     sources = _sources(cache, found.files)
+    interrupt.checkpoint()
     # Start the workers before the config is read, if there is much to read: the config may
     # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
     eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
@@ -111,13 +112,16 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
             try:
                 keys = template_keys(site_dir / "templates", TEMPLATES)
                 pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
+                interrupt.checkpoint()
                 parsed = _parse(pool, cache, sources, started_ns)
                 problems = [*found.problems, *statics.problems, *(p for x in parsed.values() for p in x.problems)]
                 articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
                 errors, warnings = split_warnings(problems)
                 if errors:
                     raise SiteError(errors)
+                interrupt.checkpoint()
                 live = None if clean else target.check(partial(cache_db.find_version, cache))
+                interrupt.checkpoint()
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
                 site = render_site(inputs, cache, live, pool, target.new_staging(), started_ns)
                 # One row per tree in the cache: two outputs with equal pages still get states of their own.
@@ -153,6 +157,7 @@ def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: boo
     warnings = [_removed_warning(target, removed)] if removed else []
     live = target.live
     changed = live is None or site.state != live.version.state or bool(live.extras or live.damaged)
+    interrupt.checkpoint()
     prepared = target.prepare(site.full, site.pages, site.written, site.state) if changed else None
     output, keep = str(target.path), set()
     if prepared is not None:
@@ -177,15 +182,11 @@ def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: boo
 
 
 def _swap(target: Output, prepared: Prepared) -> None:
-    # Ctrl-C or SIGTERM must not land between the swap and knowing that it happened: held back until then.
-    held = {signal.SIGINT, signal.SIGTERM}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        target.swap(prepared)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):  # the new site is live: the next build
-        target.empty_trash()  # removes what is left
+    if not target.in_place:  # in place, prepare() already changed the live site: see it through
+        interrupt.checkpoint()  # the last point at which Ctrl-C leaves the old site
+    target.swap(prepared)
+    interrupt.forget()  # from here on the new site is live: finish the clean-up
+    target.empty_trash()
 
 
 def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:

@@ -140,7 +140,7 @@ class Output:
         if self.in_place:
             have = live or Version("", dict.fromkeys(scan_tree(self.path, self.skip), ""), {})
             (self.path / MARKER).unlink(missing_ok=True)  # a build killed from here on is not trusted
-            stamps = apply(self.path, have, pages, self.staging, rendered, None, None)
+            stamps = apply(self.path, have, pages, self.staging, rendered, None, None, interruptible=False)
             return Prepared(self.path, Version(state, pages, stamps))
         if full or live is None:
             stamps = {p: st for p, st in scan_tree(self.staging, self.skip).items() if st is not None}

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import interrupt
 from sitegen.cache import Version
 from sitegen.fileio import link_or_copy, remove_tree
 
@@ -125,7 +126,7 @@ def _link(put: str, target: str) -> bool:
 
 
 def apply(tree: Path, have: Version, pages: Mapping[str, str], fresh: Path, rendered: set[str],
-          source: Path | None, source_version: Version | None) -> dict[str, OutStamp]:
+          source: Path | None, source_version: Version | None, interruptible: bool = True) -> dict[str, OutStamp]:
     """Make `tree` (described by `have`) hold `pages`. Returns the stamps of the result.
 
     Paths in `rendered` are moved in from `fresh`; other paths whose key differs
@@ -140,7 +141,9 @@ def apply(tree: Path, have: Version, pages: Mapping[str, str], fresh: Path, rend
         _prune(root, target)
     dirs = _Dirs(tree)
     stamps: dict[str, OutStamp] = {}
-    for path, key in pages.items():
+    for n, (path, key) in enumerate(pages.items()):
+        if interruptible and n % 512 == 0:  # not while a live site is being updated in place
+            interrupt.checkpoint()
         target = os.path.join(root, path)
         if path in rendered:
             dirs.make(os.path.dirname(target))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sitegen import slugs
+from sitegen import interrupt, slugs
 from sitegen.errors import Problem
 from sitegen.frontmatter import body_of, decode
 from sitegen.load import stamp_of
@@ -210,6 +210,7 @@ class Pool:
             results = (f.result() for f in as_completed([executor.submit(fn, t) for t in tasks]))
         done = 0
         for batch in results:
+            interrupt.checkpoint()
             done += len(batch)
             self.progress(label, done, len(items))
             yield batch

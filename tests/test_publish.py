@@ -345,3 +345,19 @@ def test_content_folder_itself_may_be_a_link(make_site: Site, tmp_path: Path,
     assert main(["build", str(site)]) == 0
     assert build(site, site / "build").articles == 3
     assert "content/leak.md: 警告：" in capsys.readouterr().err
+
+
+def test_unchanged_static_files_are_neither_read_nor_copied(make_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitegen.site
+
+    monkeypatch.setattr(sitegen.site, "RACY_NS", 0)  # as if the files were written more than 2 s ago
+    site = make_site(articles(2))
+    (site / "static/video.mp4").write_bytes(os.urandom(3 << 20))
+    build(site, site / "build")
+    read: list[str] = []
+    real = sitegen.site.file_digest
+    monkeypatch.setattr(sitegen.site, "file_digest", lambda p: read.append(str(p)) or real(p))
+    monkeypatch.setattr(sitegen.site, "copy_file", lambda *a: read.append("copy"))
+    assert build(site, site / "build").written == 0
+    assert read == []
+    assert (site / "build/static/video.mp4").read_bytes() == (site / "static/video.mp4").read_bytes()
