@@ -120,10 +120,11 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 if errors:
                     raise SiteError(errors)
                 interrupt.checkpoint()
-                live = None if clean else target.check(partial(cache_db.find_version, cache))
+                # Checked with --clean too: what the live site holds decides what is reported as removed.
+                live = target.check(partial(cache_db.find_version, cache))
                 interrupt.checkpoint()
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
-                site = render_site(inputs, cache, live, pool, target.new_staging(), started_ns)
+                site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns)
                 # One row per tree in the cache: two outputs with equal pages still get states of their own.
                 site = replace(site, state=digest(str(target.path), site.state))
             except jinja2.TemplateError as exc:
@@ -133,7 +134,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 raise
             if notice:
                 warnings.append(Problem(CACHE_DIR, None, notice, notice, warning=True))
-            warnings += _publish(site_dir, target, cache, site, save)
+            warnings += _publish(site_dir, target, cache, site, save, clean)
         if save:
             with contextlib.suppress(OSError):  # a cache of pinyin only; a read-only site folder is fine
                 save_slugs(site_dir, slugs.remembered())
@@ -151,12 +152,12 @@ def _removed_warning(target: Output, removed: list[str]) -> Problem:
                    warning=True)
 
 
-def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: bool) -> list[Problem]:
+def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: bool, clean: bool) -> list[Problem]:
     """Save the cache, then swap the new site in (the commit point), then clean up."""
     removed = target.removed_files(site.pages)
     warnings = [_removed_warning(target, removed)] if removed else []
     live = target.live
-    changed = live is None or site.state != live.version.state or bool(live.extras or live.damaged)
+    changed = clean or live is None or site.state != live.version.state or bool(live.extras or live.damaged)
     interrupt.checkpoint()
     prepared = target.prepare(site.full, site.pages, site.written, site.state) if changed else None
     output, keep = str(target.path), set()

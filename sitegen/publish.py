@@ -35,6 +35,8 @@ from sitegen.tree import Verified, apply, scan_tree, verify
 
 MARKER = ".sitegen-output"  # tells our own output folders from anyone else's, and names their version
 IN_PLACE_WORK = ".sitegen-work"  # inside the output, for outputs that cannot be swapped
+# Not sitegen's, never removed: what mkfs leaves at the root of a file system mounted as the output.
+FOREIGN = frozenset({"lost+found"})
 _SPARE = "spare"
 
 
@@ -81,7 +83,7 @@ class Output:
         self.work = self.path / IN_PLACE_WORK if self.in_place else work_folder(self.path, cache_dir)
         self.staging = self.work / f"staging-{os.getpid()}"
         self.spare = self.work / _SPARE
-        self.skip = frozenset({MARKER, IN_PLACE_WORK})
+        self.skip = frozenset({MARKER, IN_PLACE_WORK, *FOREIGN})
         self._lock: int | None = None
         self.live: Verified | None = None
         self.spare_version: Version | None = None

@@ -11,7 +11,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SiteError
-from sitegen.publish import MARKER
+from sitegen.publish import FOREIGN, IN_PLACE_WORK, MARKER
 
 
 class UnsafePathError(ValueError):
@@ -73,8 +73,13 @@ def guard_output(output: Path, site_dir: Path) -> None:
                   "it is inside the site's content/, static/, templates/ or cache, so the site would copy itself")
     elif (out / "content").exists():
         reason = "里面有 content/ 文件夹", "it contains a content/ folder"
-    elif out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+    elif out.exists() and (not out.is_dir() or (_has_files(out) and not (out / MARKER).exists())):
         reason = "它不是空文件夹，也不是 sitegen 生成的", "it is not empty and was not written by sitegen"
     if reason:
         raise SiteError([Problem(str(output), None, f"不能使用这个输出目录：{reason[0]}。请换一个目录（-o）。",
                                  f"refusing to use this output folder: {reason[1]}; choose another with -o")])
+
+
+def _has_files(folder: Path) -> bool:
+    """Anything in it but what a file system or an interrupted in-place build leaves."""
+    return any(p.name not in FOREIGN and p.name != IN_PLACE_WORK for p in folder.iterdir())

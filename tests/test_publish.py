@@ -361,3 +361,22 @@ def test_unchanged_static_files_are_neither_read_nor_copied(make_site: Site, mon
     assert build(site, site / "build").written == 0
     assert read == []
     assert (site / "build/static/video.mp4").read_bytes() == (site / "static/video.mp4").read_bytes()
+
+
+def test_clean_build_after_a_deletion_reports_nothing_removed(make_site: Site,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(articles(4))
+    build(site, site / "build")
+    (site / "content/2015/a000.md").unlink()
+    capsys.readouterr()
+    assert main(["build", str(site), "--clean"]) == 0
+    assert "警告" not in capsys.readouterr().err  # the old page was sitegen's own, not a hand-made file
+    assert not list((site / "build").rglob("a000"))
+
+
+def test_an_empty_file_system_is_an_output(make_site: Site) -> None:
+    """mkfs leaves lost+found at the root of a file system mounted as the output: not a reason to refuse."""
+    site = make_site(articles(2))
+    (site / "out/lost+found").mkdir(parents=True)
+    assert main(["build", str(site), "-o", str(site / "out")]) == 0
+    assert main(["build", str(site), "-o", str(site / "out")]) == 0
