@@ -110,14 +110,14 @@ def _backup_path(article: Path) -> Path:
 
 
 @contextmanager
-def edited_article(corpus: Path) -> Iterator[Path]:
-    """Append a sentence to one article's body and restore the file (and mtime) afterwards."""
+def edited_article(corpus: Path, times: int = 1) -> Iterator[Path]:
+    """Append a sentence (`times` times) to one article's body; restore the file (and mtime) afterwards."""
     article = edited_path(corpus)
     backup = _backup_path(article)
     shutil.copy2(article, backup)  # survives a killed harness; see _restore_interrupted_edits
     try:
         with open(article, "a", encoding="utf-8") as fh:
-            fh.write(EDIT_SENTENCE)
+            fh.write(EDIT_SENTENCE * times)
         yield article
     finally:
         _restore(backup, article)

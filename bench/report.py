@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from measure import RunResult
 
 SITEGEN_COLD, SITEGEN_NOCHANGE, SITEGEN_EDIT = "sitegen cold", "sitegen no-change", "sitegen one-edit"
+SITEGEN_EDIT_AGAIN = "sitegen next edit"  # the spare copy of the site exists by then
 PELICAN_CLEAN, PELICAN_AGAIN = "pelican clean", "pelican again"
 HUGO_CLEAN, HUGO_AGAIN = "hugo clean", "hugo again"
 MAX_WARNINGS_SHOWN = 5

@@ -94,6 +94,8 @@ def sitegen_steps(ctx: Context, corpus: Path) -> list[Step]:
         cold,
         Step(rp.SITEGEN_NOCHANGE, base, REPO, out),
         Step(rp.SITEGEN_EDIT, base, REPO, out, wrap=lambda: cp.edited_article(corpus)),
+        # Right after the first edit, another one: the steady state of an editor's session.
+        Step(rp.SITEGEN_EDIT_AGAIN, base, REPO, out, wrap=lambda: cp.edited_article(corpus, times=2)),
     ]
 
 
