@@ -65,8 +65,12 @@ def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
     return cut[: end + 1] if end >= limit * 0.6 else cut.rstrip(",，、；; ") + "……"
 
 
-def template_problem(exc: jinja2.TemplateError, site_dir: Path) -> Problem:
-    """Point at the template line, for syntax errors and for errors while rendering."""
+def template_problem(exc: BaseException, site_dir: Path) -> Problem:
+    """Point at the template line, for syntax errors and for any error raised while rendering.
+
+    Not only Jinja's errors: `{{ 1/0 }}` or a filter given the wrong type raise plain Python
+    exceptions, and they are the template's fault just the same.
+    """
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     tb = exc.__traceback__
     while tb is not None:  # Jinja rewrites frames so template lines appear as code lines
@@ -75,7 +79,10 @@ def template_problem(exc: jinja2.TemplateError, site_dir: Path) -> Problem:
         tb = tb.tb_next
     # relpath, not resolve(): templates/ may be a symlink to a shared theme
     where = Path(os.path.relpath(name, site_dir)).as_posix() if name else "templates"
-    return Problem(where, line, f"模板错误：{exc.message or exc}", f"template error: {exc.message or exc}")
+    detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    if not isinstance(exc, jinja2.TemplateError):
+        detail = f"{type(exc).__name__}: {detail}"
+    return Problem(where, line, f"模板错误：{detail}", f"template error: {detail}")
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -120,7 +127,7 @@ class Renderer:
     def _render(self, template: str, path: str, context: Mapping[str, Any]) -> OutputFile:
         try:
             text = self.env.get_template(template).render(context)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # whatever a template raises is an error in that template
             # Located here, in whichever process renders: tracebacks do not cross processes.
             raise SiteError([template_problem(exc, self.site_dir)]) from None
         return OutputFile(path, text.encode("utf-8"))

@@ -128,3 +128,22 @@ def test_template_error_with_a_symlinked_theme(make_site: Callable[..., Path], t
     done = build(site)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "templates/404.html:2: 错误：模板错误" in done.stderr
+
+
+@pytest.mark.parametrize("template, line", [("article.html", 16), ("list.html", 8)])
+def test_python_error_in_a_template_names_its_line(make_site: Callable[..., Path], template: str,
+                                                   line: int) -> None:
+    """Not only Jinja's own errors: `{{ 1/0 }}` or a filter raising TypeError is the template's fault too."""
+    site = make_site({"a.md": article_text()})
+    path = site / "templates" / template
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(line - 1, "{{ 1/0 }}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    done = build(site)
+    assert done.returncode == 1, done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"templates/{template}:{line}: 错误：模板错误"), done.stderr
+    assert "ZeroDivisionError" in done.stderr
+    path.write_text("".join(lines).replace("{{ 1/0 }}", "{{ page.title | round }}"), encoding="utf-8")
+    done = build(site)
+    assert done.returncode == 1 and f"templates/{template}:{line}: 错误：模板错误" in done.stderr, done.stderr
