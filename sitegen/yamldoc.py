@@ -2,16 +2,21 @@
 
 Shared by site.yaml and article front matter, so both report errors at the
 editor's line. Timestamps are not resolved by YAML: sitegen parses dates itself,
-so an impossible date is an error at its line, not a constructor crash.
+so an impossible date is an error at its line, not a constructor crash. Keys are
+their text as written; values that are text to sitegen can be kept as written too
+(`text_keys`), so `title: 2024.10` stays "2024.10". Hostile YAML (alias bombs, deep
+nesting) is refused by sitegen.yamlsafe before any value is built.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from sitegen import yamlsafe
 from sitegen.errors import Problem
 
 try:  # libyaml is several times faster on large sites
@@ -37,12 +42,18 @@ class Field:
     value: Any
     line: int  # 1-based line in the file
     item_lines: tuple[int, ...] = ()  # when the value is a list: the line of each item
+    raw: str | None = None  # a scalar's text as written (None for null and for lists and mappings)
+
+
+_NULL = "tag:yaml.org,2002:null"
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark is not None else None
     detail = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: a position, no mark
+        return _reader_error(exc, path, line_offset, text)
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         return Problem(
@@ -64,10 +75,45 @@ def _yaml_error(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> 
     )
 
 
+def _reader_error(exc: yaml.reader.ReaderError, path: str, line_offset: int, text: str) -> Problem:
+    # libyaml counts bytes of UTF-8; the pure-Python reader counts characters
+    before = text.encode("utf-8")[: exc.position].count(b"\n") if _Base is not yaml.SafeLoader \
+        else text[: exc.position].count("\n")
+    char = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    return Problem(
+        path, before + 1 + line_offset,
+        f"这一行有 YAML 不允许的不可见字符 U+{char:04X}（常见于从网页或 Word 复制的文字）。请删除它后重新输入。",
+        f"unacceptable character U+{char:04X} (a control character)",
+    )
+
+
+def _construct_problem(exc: Exception, path: str, line: int) -> Problem:
+    detail = f"{type(exc).__name__}: {str(exc)[:120]}"
+    return Problem(
+        path, line,
+        "这个值无法读取（数字过长或写法有误）。如果它是一段文字，请用引号括起来。",
+        f"cannot read this value ({detail})",
+    )
+
+
 def parse_mapping(
-    text: str, path: str, line_offset: int = 0
+    text: str, path: str, line_offset: int = 0, text_keys: Collection[str] = ()
 ) -> tuple[list[Field], list[Problem]]:
-    """Parse `text` as a YAML mapping; `line_offset` maps its lines to the file's."""
+    """Parse `text` as a YAML mapping; `line_offset` maps its lines to the file's.
+
+    Scalar values of `text_keys` are kept as the text written, not typed by YAML.
+    """
+    aliases = "*" in text
+    if aliases or yamlsafe.may_nest_deeply(text):
+        walker = _Loader(text)
+        try:
+            refused = yamlsafe.check_events(walker, path, line_offset)
+        except yaml.YAMLError as exc:
+            return [], [_yaml_error(exc, path, line_offset, text)]
+        finally:
+            walker.dispose()
+        if refused:
+            return [], [refused]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -79,13 +125,18 @@ def parse_mapping(
                 "这里应是“字段: 值”形式的多行设置，而不是单个值或列表。",
                 "expected a mapping of `key: value` lines",
             )]
+        refused = yamlsafe.check_sizes(node.value, path, line_offset) if aliases else None
+        if refused:
+            return [], [refused]
         fields: list[Field] = []
         problems: list[Problem] = []
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1 + line_offset
-            key = str(key)
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(yamlsafe.key_problem(path, line, alias=False))
+                continue
+            key = key_node.value
             if key in seen:
                 problems.append(Problem(
                     path, line,
@@ -94,9 +145,21 @@ def parse_mapping(
                 ))
                 continue
             seen[key] = line
+            scalar = isinstance(value_node, yaml.ScalarNode)
+            raw = value_node.value if scalar and value_node.tag != _NULL else None
+            if scalar and key in text_keys:
+                value = raw
+            else:
+                try:
+                    value = loader.construct_object(value_node, deep=True)
+                except yaml.YAMLError:
+                    raise
+                except Exception as exc:  # int() of 5,000 digits, an overflow: the value's fault
+                    problems.append(_construct_problem(exc, path, value_node.start_mark.line + 1 + line_offset))
+                    continue
             items = value_node.value if isinstance(value_node, yaml.SequenceNode) else []
             item_lines = tuple(n.start_mark.line + 1 + line_offset for n in items)
-            fields.append(Field(key, loader.construct_object(value_node, deep=True), line, item_lines))
+            fields.append(Field(key, value, line, item_lines, raw))
         return fields, problems
     except yaml.YAMLError as exc:
         return [], [_yaml_error(exc, path, line_offset, text)]
