@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sitegen.errors import Problem
@@ -35,7 +36,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def split(text: str, path: str) -> tuple[Document | None, list[Problem]]:
+def split(text: str, path: str, text_keys: Collection[str] = ()) -> tuple[Document | None, list[Problem]]:
+    """The front matter's fields and the body; scalar values of `text_keys` are kept as written."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         return None, [Problem(
@@ -52,7 +54,7 @@ def split(text: str, path: str) -> tuple[Document | None, list[Problem]]:
             "文章信息没有结束：第 1 行的 --- 之后找不到结束的 ---。请在文章信息后单独一行写 ---。",
             "front matter opened with `---` on line 1 is never closed",
         )]
-    fields, problems = parse_mapping("\n".join(lines[1:end]), path, line_offset=1)
+    fields, problems = parse_mapping("\n".join(lines[1:end]), path, line_offset=1, text_keys=text_keys)
     body = "\n".join(lines[end + 1:])
     return Document(tuple(fields), body, end + 2), problems
 

@@ -18,6 +18,9 @@ from sitegen.slugs import make_slug, slug_from_filename
 
 REQUIRED = ("title", "date", "category")
 TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug")
+# Read as the editor wrote them, not as YAML types them: `title: 2024.10` is not a float,
+# `source: 0701` not octal 449, and a 5,000-digit date is not an int() too long to make.
+RAW_FIELDS = (*TEXT_FIELDS, "date")
 KNOWN = (*REQUIRED, "source", "slug", "author", "summary", "draft", "extra")
 # Folders that listing pages own; an article there would overwrite one.
 RESERVED_PREFIXES = ("category/", "page/", "static/")
@@ -72,7 +75,8 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
                 f"unknown field {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
             ))
             continue
-        value, problem = _field_value(f.key, f.value, path, f.line)
+        value, problem = _field_value(f.key, f.raw if f.key in RAW_FIELDS and f.raw is not None else f.value,
+                                      path, f.line)
         lines[f.key] = f.line
         if problem:
             problems.append(problem)
@@ -122,7 +126,7 @@ def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None
     if problem:
         return None, [problem]
     assert text is not None
-    doc, found = split(text, source.path)
+    doc, found = split(text, source.path, RAW_FIELDS)
     if doc is None or found:
         return None, found
     return article_from(doc, source.path, config)

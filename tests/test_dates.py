@@ -45,3 +45,18 @@ def test_impossible_dates(text: str) -> None:
 def test_unreadable_dates(value: object) -> None:
     with pytest.raises(DateError, match="cannot read"):
         parse_date(value, SH)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31 23:00 -12:00", "9999-12-31 23:00 -01:00", "0001-01-01 07:00 +14:00",
+                                  "0000-06-01"])
+def test_dates_outside_the_calendar(text: str) -> None:
+    """Valid as written, but past year 9999 or before year 1 in the site's zone or in UTC."""
+    with pytest.raises(DateError, match="out of range") as info:
+        parse_date(text, SH)
+    assert "超出范围" in info.value.zh
+
+
+def test_long_values_are_shortened_in_the_message() -> None:
+    with pytest.raises(DateError, match="cannot read") as info:
+        parse_date("2" * 5000, SH)
+    assert len(info.value.en) < 150 and "…" in info.value.zh

@@ -91,3 +91,33 @@ def test_gbk_file_explained(config: SiteConfig) -> None:
     with pytest.raises(SiteError) as info:
         validate([SourceFile("content/a.md", raw)], config)
     assert "GBK" in info.value.problems[0].en and "UTF-8" in info.value.problems[0].zh
+
+
+def test_text_fields_keep_the_editors_text(config: SiteConfig) -> None:
+    """YAML would read 2024.10 as a float, 0701 as octal 449, true as a bool: a title is text."""
+    [a] = run(config, {"content/a.md": article_text("2024.10", source="0701", author="true", summary="1e3")})
+    assert (a.title, a.source, a.author, a.summary) == ("2024.10", "0701", "true", "1e3")
+    [b] = run(config, {"content/b.md": article_text("true", source="'0701'")})
+    assert (b.title, b.source) == ("true", "0701")
+
+
+def test_five_thousand_digit_title_is_its_digits(config: SiteConfig) -> None:
+    [a] = run(config, {"content/a.md": article_text("9" * 5000)})
+    assert a.title == "9" * 5000
+
+
+@pytest.mark.parametrize("date, en", [
+    ("9" * 5000, "cannot read date '9999999999"),
+    ("9999-12-31 23:00 -12:00", "out of range"),
+    ("0001-01-01 01:00 +14:00", "out of range"),
+    ("0000-01-01", "out of range"),
+])
+def test_dates_past_the_calendar_are_errors_at_their_line(config: SiteConfig, date: str, en: str) -> None:
+    [(path, line, message)] = errors(config, {"content/a.md": article_text(date=date)})
+    assert (path, line) == ("content/a.md", 3) and en in message
+    assert len(message) < 200  # the date is shortened, not quoted whole
+
+
+def test_unbalanced_quotes_in_a_plain_scalar_are_kept(config: SiteConfig) -> None:
+    [a] = run(config, {"content/a.md": article_text('他说"你好"', source="新华社 ")})
+    assert (a.title, a.source) == ('他说"你好"', "新华社")
