@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -125,8 +125,6 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 interrupt.checkpoint()
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
                 site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns)
-                # One row per tree in the cache: two outputs with equal pages still get states of their own.
-                site = replace(site, state=digest(str(target.path), site.state))
             except jinja2.TemplateError as exc:
                 raise SiteError([template_problem(exc, site_dir)]) from None
             except BaseException:
