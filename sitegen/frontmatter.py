@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from sitegen.controls import clean_front_matter, removed_warning
 from sitegen.errors import Problem
 from sitegen.yamldoc import Field, parse_mapping
 
@@ -54,9 +56,19 @@ def split(text: str, path: str, text_keys: Collection[str] = ()) -> tuple[Docume
             "文章信息没有结束：第 1 行的 --- 之后找不到结束的 ---。请在文章信息后单独一行写 ---。",
             "front matter opened with `---` on line 1 is never closed",
         )]
-    fields, problems = parse_mapping("\n".join(lines[1:end]), path, line_offset=1, text_keys=text_keys)
+    yaml_text, removed = clean_front_matter("\n".join(lines[1:end]))
+    fields, problems = parse_mapping(yaml_text, path, line_offset=1, text_keys=text_keys)
+    if removed:  # warned at the line of the field the character was in
+        starts = sorted(f.line for f in fields)
+        problems = [*(removed_warning(path, _field_line(starts, i + 2), char) for i, char in removed), *problems]
     body = "\n".join(lines[end + 1:])
     return Document(tuple(fields), body, end + 2), problems
+
+
+def _field_line(starts: list[int], line: int) -> int:
+    """The line of the field that `line` belongs to: the last one starting at or before it."""
+    at = bisect.bisect_right(starts, line)
+    return starts[at - 1] if at else line
 
 
 def body_of(text: str) -> str:

@@ -16,6 +16,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from sitegen.controls import clean_body
+
 # Han, kana, CJK symbols and full-width punctuation: the scripts written without spaces.
 _CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—"
 # A line break between two CJK characters, allowing emphasis markers around it.
@@ -94,4 +96,4 @@ def to_html(text: str) -> str:
     global _engine
     if _engine is None:
         _engine = make_engine()
-    return _engine.reset().convert(text)
+    return _engine.reset().convert(clean_body(text))

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.controls import xml_safe
 from sitegen.errors import Problem, SiteError
 from sitegen.model import Article, Link, OutputFile, SiteConfig
 from sitegen.pages import (
@@ -124,12 +125,14 @@ class Renderer:
             "breadcrumb": crumbs,
         }
 
-    def _render(self, template: str, path: str, context: Mapping[str, Any]) -> OutputFile:
+    def _render(self, template: str, path: str, context: Mapping[str, Any], xml: bool = False) -> OutputFile:
         try:
             text = self.env.get_template(template).render(context)
         except Exception as exc:  # whatever a template raises is an error in that template
             # Located here, in whichever process renders: tracebacks do not cross processes.
             raise SiteError([template_problem(exc, self.site_dir)]) from None
+        if xml:  # one character XML forbids, and strict readers reject the whole feed
+            text = xml_safe(text)
         return OutputFile(path, text.encode("utf-8"))
 
     def article(self, article: Article, body: Body, near: Neighbours) -> OutputFile:
@@ -162,4 +165,4 @@ class Renderer:
         root = self.config.site_url.rstrip("/") + self.config.base_path
         ctx = self._context("", (), kind="feed", title=self.config.title, root=root,
                             entries=[(a, bodies[a.path]) for a in articles[: self.config.feed_size]])
-        return self._render("feed.xml", "feed.xml", ctx)
+        return self._render("feed.xml", "feed.xml", ctx, xml=True)

@@ -6,10 +6,12 @@ Pure: bytes in, Articles out. Nothing here touches the file system.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sitegen.controls import clean_body, first_control, removed_warning, strip_controls
 from sitegen.dates import DateError, parse_date
 from sitegen.errors import Problem, SiteError, did_you_mean, split_warnings
 from sitegen.frontmatter import Document, decode, split
@@ -80,8 +82,12 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
         lines[f.key] = f.line
         if problem:
             problems.append(problem)
-        else:
-            values[f.key] = value
+            continue
+        if f.key in TEXT_FIELDS:  # a control character written as an escape: "\x01"
+            value, char = strip_controls(value)
+            if char is not None:
+                problems.append(removed_warning(path, f.line, char, f"{_LABELS[f.key]}（{f.key}）中"))
+        values[f.key] = value
     for key in REQUIRED:
         if key not in lines:
             problems.append(Problem(path, 1, f"缺少{_LABELS[key]}（{key}）。请在文章信息中加一行 {key}: …",
@@ -109,7 +115,8 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
             path, lines.get("slug", 1), "无法从文件名得到网址名，请添加一行 slug，例如 slug: dang-ri-huo-dong",
             "cannot derive a URL slug; add `slug:`",
         ))
-    if problems:
+    errors, warnings = split_warnings(problems)
+    if errors:
         return None, problems
     date = values["date"]
     url = config.permalink.format(
@@ -117,19 +124,28 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
         slug=slug, category=config.categories[category].slug,
     )
     values.pop("slug", None)
-    return Article(path=path, slug=slug, url=url, body=doc.body, **values), []
+    return Article(path=path, slug=slug, url=url, body=doc.body, **values), warnings
 
 
 def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
-    """One file to an Article, or its problems. The body is kept; callers may drop it."""
+    """One file to an Article, or its problems. The body is kept; callers may drop it.
+
+    Warnings (a control character removed) come with the Article; any error means no Article.
+    """
     text, problem = decode(source.raw, source.path)
     if problem:
         return None, [problem]
     assert text is not None
     doc, found = split(text, source.path, RAW_FIELDS)
-    if doc is None or found:
+    if doc is None or any(not p.warning for p in found):
         return None, found
-    return article_from(doc, source.path, config)
+    control = first_control(doc.body)
+    if control is not None:
+        line = doc.body_line + doc.body.count("\n", 0, control[0])
+        found.append(removed_warning(source.path, line, control[1], "正文这一行"))
+        doc = replace(doc, body=clean_body(doc.body))
+    article, problems = article_from(doc, source.path, config)
+    return article, [*found, *problems]
 
 
 def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool = False) -> list[Article]:
