@@ -55,13 +55,15 @@ class _HeadingIds(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         used: set[str] = set()
+        next_n: dict[str, int] = {}  # per base, where to try next: linear in equal headings, not quadratic
         for el in root.iter():
             if el.tag in _HEADINGS:
                 ident = el.get("id") or slugify_unicode("".join(el.itertext()).strip(), "-") or "section"
-                base, n = ident, 1
+                base, n = ident, next_n.get(ident, 1)
                 while ident in used:
                     ident = f"{base}_{n}"
                     n += 1
+                next_n[base] = n
                 used.add(ident)
                 el.set("id", ident)
 
@@ -96,4 +98,8 @@ def to_html(text: str) -> str:
     global _engine
     if _engine is None:
         _engine = make_engine()
-    return _engine.reset().convert(clean_body(text))
+    try:
+        return _engine.reset().convert(clean_body(text))
+    except BaseException:
+        _engine = None  # a conversion that failed half-way leaves the engine's state broken
+        raise
