@@ -15,6 +15,7 @@ from sitegen.controls import clean_body, first_control, removed_warning, strip_c
 from sitegen.dates import DateError, parse_date
 from sitegen.errors import Problem, SiteError, did_you_mean, split_warnings
 from sitegen.frontmatter import Document, decode, split
+from sitegen.limits import check_body
 from sitegen.model import Article, SiteConfig, SourceFile
 from sitegen.slugs import make_slug, slug_from_filename
 
@@ -144,8 +145,9 @@ def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None
         line = doc.body_line + doc.body.count("\n", 0, control[0])
         found.append(removed_warning(source.path, line, control[1], "正文这一行"))
         doc = replace(doc, body=clean_body(doc.body))
+    too_big = check_body(doc.body, source.path, doc.body_line)  # before anything converts the body
     article, problems = article_from(doc, source.path, config)
-    return article, [*found, *problems]
+    return None if too_big else article, [*found, *too_big, *problems]
 
 
 def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool = False) -> list[Article]:

@@ -67,7 +67,7 @@ def test_aliases_that_only_deepen_are_bounded() -> None:
     assert found and "deep" in found[-1][1]
 
 
-@pytest.mark.parametrize("text, line", [
+@pytest.mark.parametrize("text, line", ids=["digits", "nested-digits", "deep"], argvalues=[
     ("draft: " + "9" * 5000 + "\n", 2),  # int() refuses more than 4300 digits
     ("title: x\nextra:\n  n: " + "1" * 5000 + "\n", 4),
     ("extra: " + "[" * 1000 + "]" * 1000 + "\n", 2),  # RecursionError while constructing
