@@ -26,11 +26,11 @@ from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import Problem, SiteError, split_warnings
 from sitegen.fileio import os_problem
 from sitegen.incremental import digest, load_slugs, save_slugs, setup_key, template_keys
-from sitegen.load import scan_sources, scan_static
+from sitegen.load import is_racy, scan_sources, scan_static
 from sitegen.model import Article, Parsed, Stamp
 from sitegen.publish import Output, Prepared
 from sitegen.render import template_problem
-from sitegen.site import RACY_NS, TEMPLATES, Inputs, Site, check_sources, render_site
+from sitegen.site import TEMPLATES, Inputs, Site, check_sources, render_site
 from sitegen.validate import collect
 from sitegen.workers import Pool
 from sitegen.write import guard_output
@@ -65,7 +65,7 @@ def _parse(pool: Pool, cache: Cache, sources: dict[str, Parsed | None], started_
     old, cache.sources = cache.sources, {}
     for path, x in fresh.items():
         if x.stamp[1] >= 0:  # an unreadable file is not remembered
-            cache.sources[path] = (Known(x.stamp, x.stamp[2] + RACY_NS > started_ns, x.digest), x)
+            cache.sources[path] = (Known(x.stamp, is_racy(x.stamp, started_ns), x.digest), x)
     cache.sources.update((p, old[p]) for p, known in sources.items() if known is not None)
     return {p: known or fresh[p] for p, known in sources.items()}
 
@@ -96,21 +96,31 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
     except OSError:
         config_text = b""  # load_config reports it
     setup = setup_key(config_text, drafts)
-    cache, notice = (Cache(setup, site_dir / CACHE_DIR / cache_db.DB_NAME), None) if clean else \
-        cache_db.load(site_dir, setup)
+    cache = cache_db.open_cache(site_dir, setup) if not clean else \
+        Cache(setup, site_dir / CACHE_DIR / cache_db.DB_NAME)
     found, statics = scan_sources(site_dir), scan_static(site_dir)
-    sources = _sources(cache, found.files)
     interrupt.checkpoint()
-    # Start the workers before the config is read, if there is much to read: the config may
-    # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
-    eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
-    with Pool(site_dir, progress, eager) as pool:
-        config = load_config(site_dir)
-        guard_output(output, site_dir)
-        target = Output(output, cache_dir)
-        with target.locked():
+    guard_output(output, site_dir)
+    target = Output(output, cache_dir)
+    with target.locked():
+        keys = template_keys(site_dir / "templates", TEMPLATES)
+        seen = digest(setup, sorted(keys.items()), found.files, statics.files)
+        # Checked with --clean too: what the live site holds decides what is reported as removed.
+        live = target.check(partial(cache_db.find_version, cache))
+        last = cache_db.last_build(cache, str(target.path))
+        if save and not clean and last is not None and last.inputs == seen and live is not None \
+                and live.version.state == last.state and not (live.extras or live.damaged) \
+                and not (found.problems or statics.problems):
+            # Nothing changed since the build that made the live site: not a row of the cache is read.
+            return BuildResult(last.articles, last.files, 0, time.perf_counter() - started), []
+        notice = cache_db.read_rows(cache)
+        sources = _sources(cache, found.files)
+        # Start the workers before the config is read, if there is much to read: the config may
+        # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
+        eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
+        with Pool(site_dir, progress, eager) as pool:
             try:
-                keys = template_keys(site_dir / "templates", TEMPLATES)
+                config = load_config(site_dir)
                 pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
                 interrupt.checkpoint()
                 parsed = _parse(pool, cache, sources, started_ns)
@@ -120,9 +130,6 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 if errors:
                     raise SiteError(errors)
                 interrupt.checkpoint()
-                # Checked with --clean too: what the live site holds decides what is reported as removed.
-                live = target.check(partial(cache_db.find_version, cache))
-                interrupt.checkpoint()
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
                 site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns)
             except jinja2.TemplateError as exc:
@@ -130,12 +137,15 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
             except BaseException:
                 pool.stop()  # before the staging folder goes: no worker may still be writing into it
                 raise
-            if notice:
-                warnings.append(Problem(CACHE_DIR, None, notice, notice, warning=True))
-            warnings += _publish(site_dir, target, cache, site, save, clean)
-        if save:
-            with contextlib.suppress(OSError):  # a cache of pinyin only; a read-only site folder is fine
-                save_slugs(site_dir, slugs.remembered())
+        if notice:
+            warnings.append(Problem(CACHE_DIR, None, notice, notice, warning=True))
+        racy = any(is_racy(stamp, started_ns) for stamp in (*found.files.values(), *statics.files.values()))
+        unchanged = None if warnings or racy else \
+            cache_db.Unchanged(seen, site.state, len(articles), len(site.pages))
+        warnings += _publish(target, cache, site, save, clean, unchanged)
+    if save:
+        with contextlib.suppress(OSError):  # a cache of pinyin only; a read-only site folder is fine
+            save_slugs(site_dir, slugs.remembered())
     result = BuildResult(len(articles), len(site.pages), len(site.written), time.perf_counter() - started,
                          tuple(warnings))
     return result, articles
@@ -150,7 +160,8 @@ def _removed_warning(target: Output, removed: list[str]) -> Problem:
                    warning=True)
 
 
-def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: bool, clean: bool) -> list[Problem]:
+def _publish(target: Output, cache: Cache, site: Site, save: bool, clean: bool,
+             unchanged: cache_db.Unchanged | None) -> list[Problem]:
     """Save the cache, then swap the new site in (the commit point), then clean up."""
     removed = target.removed_files(site.pages)
     warnings = [_removed_warning(target, removed)] if removed else []
@@ -170,7 +181,7 @@ def _publish(site_dir: Path, target: Output, cache: Cache, site: Site, save: boo
         keep.add(target.spare_version.state)
     if save:
         try:
-            cache_db.save(cache, output, keep)
+            cache_db.save(cache, output, keep, unchanged)
         except (OSError, sqlite3.Error) as exc:
             warnings.append(Problem(CACHE_DIR, None, f"无法保存构建缓存（{exc}），下次将完整构建。",
                                     f"cannot save the build cache ({exc}); the next build is a full one",

@@ -59,6 +59,8 @@ class Cache:
     versions: dict[tuple[str, str], Version] = field(default_factory=dict)
     # What was read, so that saving writes only the rows that changed (None: rewrite them all).
     read: dict[str, dict[str, Any]] | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    broken: str | None = None  # why the file could not be read at all
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -72,28 +74,52 @@ _UNREADABLE = (sqlite3.Error, CorruptCache, ValueError, TypeError, KeyError, Ove
 
 
 def load(site_dir: Path, setup: str) -> tuple[Cache, str | None]:
-    """The cache for this setup, and a notice if one existed but could not be used."""
-    path = site_dir / CACHE_DIR / DB_NAME
-    if not path.exists():
-        return Cache(setup, path), None
-    try:
-        db = _connect(path)
+    """The cache for this setup, everything in it; and a notice if it could not be used."""
+    cache = open_cache(site_dir, setup)
+    return cache, read_rows(cache)
+
+
+def open_cache(site_dir: Path, setup: str) -> Cache:
+    """The cache with its settings only: a build with nothing to do needs no more."""
+    cache = Cache(setup, site_dir / CACHE_DIR / DB_NAME)
+    if cache.path is not None and cache.path.exists():
         try:
-            return _read(db, setup, path), None
+            db = _connect(cache.path)
+            try:
+                cache.meta = {_text(k): _text(v) for k, v in db.execute("SELECT key, value FROM meta")}
+            finally:
+                db.close()
+        except _UNREADABLE as exc:
+            cache.meta, cache.broken = {}, str(exc)
+    return cache
+
+
+def read_rows(cache: Cache) -> str | None:
+    """Read sources, excerpts and static files into `cache`; a notice if they could not be used."""
+    if cache.broken is not None:
+        return _notice(cache.broken)
+    if cache.path is None or not cache.path.exists() or cache.meta.get("format") != _FORMAT:
+        return None
+    try:
+        db = _connect(cache.path)
+        try:
+            _read(db, cache)
+            return None
         finally:
             db.close()
     except _UNREADABLE as exc:
-        return Cache(setup, path), f"构建缓存无法读取，本次完整构建。(build cache unreadable, full build: {exc})"
+        cache.sources, cache.excerpts, cache.statics, cache.read = {}, {}, {}, None
+        return _notice(str(exc))
 
 
-def _read(db: sqlite3.Connection, setup: str, path: Path) -> Cache:
-    meta = dict(db.execute("SELECT key, value FROM meta"))
-    if meta.get("format") != _FORMAT:
-        return Cache(setup, path)
-    cache = Cache(setup, path)
+def _notice(why: str) -> str:
+    return f"构建缓存无法读取，本次完整构建。(build cache unreadable, full build: {why})"
+
+
+def _read(db: sqlite3.Connection, cache: Cache) -> None:
     for row in db.execute("SELECT path, mtime, size, ctime, ino, racy, digest FROM statics"):
         cache.statics[_text(row[0])] = Known(stamp_of_row(row[1:5]), bool(row[5]), _text(row[6]))
-    same_setup = meta.get("setup") == setup
+    same_setup = cache.meta.get("setup") == cache.setup
     if same_setup:  # sources and excerpts depend on site.yaml and sitegen's code; statics do not
         cache.excerpts = {_text(d): _text(t) for d, t in db.execute("SELECT digest, text FROM excerpts")}
         for row in db.execute("SELECT * FROM sources"):
@@ -105,8 +131,24 @@ def _read(db: sqlite3.Connection, setup: str, path: Path) -> Cache:
                 parsed = Parsed(row[0], known.stamp, known.digest, None, problems_from_text(row[19]))
             cache.sources[_text(row[0])] = (known, parsed)
     cache.read = {"sources": dict(cache.sources), "excerpts": dict(cache.excerpts), "statics": dict(cache.statics),
-                  "setup": {"": setup if same_setup else None}}
-    return cache
+                  "setup": {"": cache.setup if same_setup else None}}
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What the last build of an output saw and made, to tell at a glance that nothing changed."""
+
+    inputs: str  # a key of every input's stamp, the templates and the setup
+    state: str
+    articles: int
+    files: int
+
+
+def last_build(cache: Cache, output: str) -> Unchanged | None:
+    value = cache.meta.get(f"inputs:{output}", "").split(" ")
+    if len(value) != 4 or not (value[2].isdigit() and value[3].isdigit()):
+        return None
+    return Unchanged(value[0], value[1], int(value[2]), int(value[3]))
 
 
 def _text(value: object) -> str:
@@ -139,7 +181,7 @@ def find_version(cache: Cache, output: str, state: str) -> Version | None:
     return Version(state, pages, stamps)
 
 
-def save(cache: Cache, output: str, keep: set[str]) -> None:
+def save(cache: Cache, output: str, keep: set[str], unchanged: Unchanged | None = None) -> None:
     """Write what changed in one transaction; raises OSError or sqlite3.Error when it cannot."""
     assert cache.path is not None
     cache.path.parent.mkdir(exist_ok=True)
@@ -164,6 +206,10 @@ def save(cache: Cache, output: str, keep: set[str]) -> None:
         if cache.read is None:
             db.execute("DELETE FROM statics")
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("format", _FORMAT), ("setup", cache.setup)])
+        db.execute("DELETE FROM meta WHERE key = ?", (f"inputs:{output}",))
+        if unchanged is not None:
+            db.execute("INSERT INTO meta VALUES (?, ?)", (f"inputs:{output}", " ".join(
+                (unchanged.inputs, unchanged.state, str(unchanged.articles), str(unchanged.files)))))
         _sync(db, "sources", "path", read["sources"], cache.sources, source_row)
         _sync(db, "excerpts", "digest", read["excerpts"], cache.excerpts, lambda d, t: (d, t))
         _sync(db, "statics", "path", read["statics"], cache.statics,

@@ -23,6 +23,17 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 _QUIET = {".DS_Store", ".gitkeep", ".gitignore", ".keep", "Thumbs.db", "desktop.ini", ".git", ".svn"}
 
 
+def is_racy(stamp: Stamp, started_ns: int) -> bool:
+    """Changed so close to a build that a later change could keep the same stamp (its clock's tick).
+
+    Such a file is read again by the next build, as git does with racily clean index entries.
+    """
+    return stamp[2] + RACY_NS > started_ns
+
+
+RACY_NS = 2_000_000_000  # FAT's mtime ticks are 2 s; Linux's ctime ticks are a few ms
+
+
 def is_editor_junk(name: str) -> bool:
     """Backup, swap and lock files that editors leave beside real articles."""
     return (

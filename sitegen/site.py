@@ -15,7 +15,7 @@ from pathlib import Path
 from sitegen.cache import Cache, Known
 from sitegen.fileio import copy_file, file_digest
 from sitegen.incremental import digest
-from sitegen.load import Found
+from sitegen.load import Found, is_racy
 from sitegen.model import Article, Parsed, SiteConfig
 from sitegen.pages import Neighbours, list_pages, neighbours, output_name
 from sitegen.render import Body, Renderer
@@ -25,7 +25,6 @@ from sitegen.write import Sink, safe_join
 
 TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
 FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
-RACY_NS = 2_000_000_000  # a file changed this close to the build may change again within its stamp's tick
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str,
     for path, stamp in inputs.statics.files.items():
         seen = known.get(path)
         if seen is None or seen.stamp != stamp or seen.racy:
-            seen = Known(stamp, stamp[2] + RACY_NS > started_ns, file_digest(inputs.site_dir / path))
+            seen = Known(stamp, is_racy(stamp, started_ns), file_digest(inputs.site_dir / path))
         cache.statics[path] = seen
         pages[path] = seen.digest
         if old.get(path) != seen.digest:

@@ -350,7 +350,7 @@ def test_content_folder_itself_may_be_a_link(make_site: Site, tmp_path: Path,
 def test_unchanged_static_files_are_neither_read_nor_copied(make_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     import sitegen.site
 
-    monkeypatch.setattr(sitegen.site, "RACY_NS", 0)  # as if the files were written more than 2 s ago
+    monkeypatch.setattr("sitegen.load.RACY_NS", 0)  # as if the files were written more than 2 s ago
     site = make_site(articles(2))
     (site / "static/video.mp4").write_bytes(os.urandom(3 << 20))
     build(site, site / "build")
@@ -380,3 +380,22 @@ def test_an_empty_file_system_is_an_output(make_site: Site) -> None:
     (site / "out/lost+found").mkdir(parents=True)
     assert main(["build", str(site), "-o", str(site / "out")]) == 0
     assert main(["build", str(site), "-o", str(site / "out")]) == 0
+
+
+def test_nothing_changed_reads_no_cache_rows_and_writes_nothing(make_site: Site, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sitegen.load.RACY_NS", 0)  # as if the files were written more than 2 s ago
+    site = make_site(articles(6))
+    build(site, site / "build")
+    real_read = cache_db.read_rows
+    monkeypatch.setattr(cache_db, "read_rows", lambda c: pytest.fail("a no-change build read the cache rows"))
+    first = build(site, site / "build")
+    assert (first.written, first.articles) == (0, 6)
+    monkeypatch.setattr(cache_db, "read_rows", real_read)
+    for change in (lambda: (site / "build/feed.xml").unlink(),  # the output, by hand
+                   lambda: (site / "static/extra.txt").write_text("x"),  # an input
+                   lambda: (site / "templates/list.html").write_text(
+                       (site / "templates/list.html").read_text("utf-8") + "\n", "utf-8")):
+        change()
+        assert build(site, site / "build").written > 0
+        assert tree(site / "build") == clean_tree(site, tmp_path)
