@@ -30,7 +30,6 @@ MAX_FOOTNOTE_REPEATS = 100  # references to one footnote (it numbers them by cou
 
 # Markup characters, weighted by what the elements they start cost to convert.
 _WEIGHTS = {"[": 2, "<": 2, "\\": 2, "*": 2, "_": 2, "&": 2, "]": 1, "(": 1, ")": 1, "`": 1, "|": 1, "{": 1}
-_NESTED = re.compile(r"^[ \t]*(?:>|[*+-][ \t]|\d{1,9}[.)][ \t])", re.M)  # lines opening a list item or quote
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
@@ -50,7 +49,7 @@ def check_body(body: str, path: str, first_line: int) -> list[Problem]:
         )]
     units = body.count("\n") + 1 + sum(w * body.count(c) for c, w in _WEIGHTS.items())
     if units <= MAX_UNITS:  # then there are few enough lines to look at one by one
-        depths = {m.start(): scans.depth(body, m.start()) for m in _NESTED.finditer(body)}
+        depths = {start: scans.depth(body, start) for start in scans.nested_lines(body)}
         deep = next((i for i, d in depths.items() if d > MAX_DEPTH), None)
         if deep is not None:
             return [Problem(
@@ -121,8 +120,7 @@ def _units_index(body: str) -> int:
     pos = 0
     for line in body.split("\n"):
         units += 1 + sum(w * line.count(c) for c, w in _WEIGHTS.items())
-        if _NESTED.match(line):
-            units += 2 * scans.depth(line, 0)
+        units += 2 * scans.depth(line, 0)
         if units > MAX_UNITS:
             return pos
         pos += len(line) + 1

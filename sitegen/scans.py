@@ -11,10 +11,20 @@ from __future__ import annotations
 import re
 
 _MARKER = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
-_BRACKETS = re.compile(r"[\[\]()]|\n[ \t]*\n")
+_OPENER = r"[ \t]*(?:>|[*+-][ \t]|\d{1,9}[.)][ \t])"  # a line opening a list item or quote
+_NESTED_FIRST = re.compile(_OPENER)
+_NESTED = re.compile("\n" + _OPENER)  # a literal first character: several times faster than ^ with re.M
+_BRACKETS = re.compile(r"[\[\]()\n]")
+_BLANK_REST = re.compile(r"[ \t]*\n")
 _QUOTE_CLOSE = re.compile(r"""["'][ \t]*\)""")
 _TAG_OPEN = re.compile(r"<[A-Za-z]")
 _ATTR_LIST = re.compile(r"\{:?[ ]*[#.\w]")
+
+
+def nested_lines(body: str) -> list[int]:
+    """Where each line that opens a list item or quote starts."""
+    first = [0] if _NESTED_FIRST.match(body) else []
+    return first + [m.start() + 1 for m in _NESTED.finditer(body)]
 
 
 def depth(body: str, start: int) -> int:
@@ -43,6 +53,8 @@ def bracket_scan(body: str, limit: int) -> int | None:
     starts a link title, and then only a quote followed by `)` ends the scan: `[a](b "c)`
     repeated is scanned to the end of the paragraph each time.
     """
+    if "[" not in body:  # no link, nothing scanned: most articles
+        return None
     total = 0
     squares: list[int] = []  # open [
     parens: list[tuple[int, int]] = []  # open ]( : (position, paren depth inside it)
@@ -87,7 +99,7 @@ def bracket_scan(body: str, limit: int) -> int | None:
                         return start
                     if body.find('"', start, pos) >= 0 or body.find("'", start, pos) >= 0:
                         titled.append((start, pos))
-        else:  # a blank line
+        elif _BLANK_REST.match(body, pos + 1):  # a line break, then a blank line
             crossed = paragraph_end(pos)
             if crossed is not None:
                 return crossed
