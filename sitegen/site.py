@@ -63,12 +63,12 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
              for a in articles}
     pages["feed.xml"] = digest(setup, keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
     feed_changed = old.get("feed.xml") != pages["feed.xml"]
-    jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles
+    jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path]) for a in articles
             if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in cache.excerpts
             or (feed_changed and a.path in newest)]
     full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
     if full:
-        jobs = [RenderJob(a, near[a.path], a.path in newest) for a in articles]
+        jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path]) for a in articles]
         old, feed_changed = {}, True
     rendered = {r.path: r for r in pool.render(jobs, staging)}
     written = {output_name(a.url) for a in (j.article for j in jobs)}

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sitegen import interrupt, slugs
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SiteError
 from sitegen.frontmatter import body_of, decode
 from sitegen.load import stamp_of
 from sitegen.markup import to_html
@@ -43,6 +43,7 @@ class RenderJob:
     article: Article
     near: Neighbours
     want_html: bool = False  # the feed needs the body of the newest articles
+    digest: str = ""  # of the bytes the article was parsed from: the body must be the same bytes
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,13 @@ class _Worker:
         return Parsed(path, stamp_of(st), hashlib.blake2b(raw, digest_size=16).hexdigest(), article, tuple(problems))
 
     def render(self, job: RenderJob, sink: Sink) -> Rendered:
-        text, _ = decode((self.site_dir / job.article.path).read_bytes(), job.article.path)
+        raw = (self.site_dir / job.article.path).read_bytes()
+        if job.digest and hashlib.blake2b(raw, digest_size=16).hexdigest() != job.digest:
+            # Saved again while this build ran: its metadata and body would not match, nor
+            # would its body have passed the limits. The next build picks the new version up.
+            raise SiteError([Problem(job.article.path, None, "这篇文章在构建过程中被修改了，请重新构建。",
+                                     "the article changed while the site was being built; build again")])
+        text, _ = decode(raw, job.article.path)
         body = self.body(body_of(text or ""))
         page = self.renderer.article(job.article, body, job.near)
         sink.write(page.path, page.data)

@@ -8,8 +8,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.controls import xml_safe
@@ -80,7 +78,7 @@ def test_site_with_controls_builds_a_strict_feed(make_site: Callable[..., Path])
     assert entry is not None and entry.findtext("{http://www.w3.org/2005/Atom}title") == "党建活动"
     pages = [p.read_text("utf-8") for p in (site / "build").rglob("*.html")]
     assert pages and not any(c in page for page in pages for c in CONTROLS)
-    feedparser = pytest.importorskip("feedparser")
+    import feedparser  # a test dependency: what feed readers do
     parsed = feedparser.parse(feed)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.entries[0].title == "党建活动"

@@ -399,3 +399,27 @@ def test_nothing_changed_reads_no_cache_rows_and_writes_nothing(make_site: Site,
         change()
         assert build(site, site / "build").written > 0
         assert tree(site / "build") == clean_tree(site, tmp_path)
+
+
+def test_article_saved_again_during_the_build_is_not_mixed(make_site: Site, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Metadata from one version of a file and the body from another would never match."""
+    import sitegen.workers
+
+    site = make_site(articles(3))
+    build(site, site / "build")
+    before = tree(site / "build")
+    path = site / "content/2015/a000.md"
+    path.write_text(article_text("第一版", date="2015-01-01"), "utf-8")
+    real = sitegen.workers._Worker.render
+
+    def save_meanwhile(self: object, job: object, sink: object) -> object:
+        path.write_text(article_text("第二版", date="2015-01-01", body="[" * 50_000), "utf-8")
+        return real(self, job, sink)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sitegen.workers._Worker, "render", save_meanwhile)
+    assert main(["build", str(site)]) == 1
+    assert "content/2015/a000.md: 错误：这篇文章在构建过程中被修改了" in capsys.readouterr().err
+    assert tree(site / "build") == before
+    monkeypatch.undo()
+    assert main(["build", str(site)]) == 1  # the second version is caught by the limits, at its line
