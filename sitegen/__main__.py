@@ -1,5 +1,5 @@
 import sys
 
-from sitegen.cli import main
+from sitegen.cli import entry
 
-sys.exit(main())
+sys.exit(entry())

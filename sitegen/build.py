@@ -138,7 +138,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 pool.stop()  # before the staging folder goes: no worker may still be writing into it
                 raise
         if notice:
-            warnings.append(Problem(CACHE_DIR, None, notice, notice, warning=True))
+            warnings.append(Problem(CACHE_DIR, None, *notice, warning=True))
         racy = any(is_racy(stamp, started_ns) for stamp in (*found.files.values(), *statics.files.values()))
         unchanged = None if warnings or racy else \
             cache_db.Unchanged(seen, site.state, len(articles), len(site.pages))
@@ -169,16 +169,19 @@ def _publish(target: Output, cache: Cache, site: Site, save: bool, clean: bool,
     changed = clean or live is None or site.state != live.version.state or bool(live.extras or live.damaged)
     interrupt.checkpoint()
     prepared = target.prepare(site.full, site.pages, site.written, site.state) if changed else None
-    output, keep = str(target.path), set()
-    if prepared is not None:
+    output = str(target.path)
+    spare = {target.spare_version.state} if target.spare_version is not None else set()
+    if prepared is None:  # nothing to publish: the live site and the spare stay as they are
+        keep = {site.state, *spare}
+    else:
         cache.versions[output, site.state] = prepared.version
-        keep.add(site.state)
-    if live is not None:  # after a swap it is the spare: stored as it really is
-        if live.extras or live.damaged:
-            cache.versions[output, live.version.state] = live.version
-        keep.add(live.version.state)
-    elif target.spare_version is not None:
-        keep.add(target.spare_version.state)
+        keep = {site.state}
+        if live is not None and live.version.state != site.state:  # after the swap, the spare
+            if live.extras or live.damaged:
+                cache.versions[output, live.version.state] = live.version  # as it really is
+            keep.add(live.version.state)
+        elif prepared.tree == target.staging:  # the old site goes; the spare stays
+            keep |= spare
     if save:
         try:
             cache_db.save(cache, output, keep, unchanged)

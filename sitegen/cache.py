@@ -63,6 +63,16 @@ class Cache:
     broken: str | None = None  # why the file could not be read at all
 
 
+def _reader(path: Path) -> sqlite3.Connection:
+    """For reading; in a read-only site folder too, where WAL mode cannot make its -shm file."""
+    try:
+        db = _connect(path)
+        db.execute("SELECT 1 FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")  # a commit is one fsync, and readers never block
@@ -73,7 +83,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 _UNREADABLE = (sqlite3.Error, CorruptCache, ValueError, TypeError, KeyError, OverflowError)
 
 
-def load(site_dir: Path, setup: str) -> tuple[Cache, str | None]:
+def load(site_dir: Path, setup: str) -> tuple[Cache, tuple[str, str] | None]:
     """The cache for this setup, everything in it; and a notice if it could not be used."""
     cache = open_cache(site_dir, setup)
     return cache, read_rows(cache)
@@ -84,7 +94,7 @@ def open_cache(site_dir: Path, setup: str) -> Cache:
     cache = Cache(setup, site_dir / CACHE_DIR / DB_NAME)
     if cache.path is not None and cache.path.exists():
         try:
-            db = _connect(cache.path)
+            db = _reader(cache.path)
             try:
                 cache.meta = {_text(k): _text(v) for k, v in db.execute("SELECT key, value FROM meta")}
             finally:
@@ -94,14 +104,14 @@ def open_cache(site_dir: Path, setup: str) -> Cache:
     return cache
 
 
-def read_rows(cache: Cache) -> str | None:
+def read_rows(cache: Cache) -> tuple[str, str] | None:
     """Read sources, excerpts and static files into `cache`; a notice if they could not be used."""
     if cache.broken is not None:
         return _notice(cache.broken)
     if cache.path is None or not cache.path.exists() or cache.meta.get("format") != _FORMAT:
         return None
     try:
-        db = _connect(cache.path)
+        db = _reader(cache.path)
         try:
             _read(db, cache)
             return None
@@ -112,8 +122,8 @@ def read_rows(cache: Cache) -> str | None:
         return _notice(str(exc))
 
 
-def _notice(why: str) -> str:
-    return f"构建缓存无法读取，本次完整构建。(build cache unreadable, full build: {why})"
+def _notice(why: str) -> tuple[str, str]:
+    return f"构建缓存无法读取（{why}），本次完整构建。", f"build cache unreadable ({why}); full build"
 
 
 def _read(db: sqlite3.Connection, cache: Cache) -> None:
@@ -164,7 +174,7 @@ def find_version(cache: Cache, output: str, state: str) -> Version | None:
     if not state or cache.path is None or not cache.path.exists():
         return None
     try:
-        db = _connect(cache.path)
+        db = _reader(cache.path)
         try:
             if not db.execute("SELECT 1 FROM meta WHERE key = 'format' AND value = ?", (_FORMAT,)).fetchone():
                 return None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import __version__, interrupt
 from sitegen.errors import Problem, SiteError
 
 # The build modules (Jinja2, Markdown, nh3) are imported inside _run: a Ctrl-C while
@@ -100,17 +99,23 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         return 3
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    # SystemExit unwinds like Ctrl-C does, so the staging folder is removed.
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _main(argv)
+        # Ctrl-C and SIGTERM take effect only where a build can stop cleanly (see interrupt.py);
+        # once the new site is live they are ignored, and the build reports what it did.
+        with interrupt.deferred():
+            return _main(argv)
     except KeyboardInterrupt:  # before the build started: nothing was written
         print("sitegen：已中断。(interrupted)", file=sys.stderr)
         return 130
+
+
+def entry() -> int:
+    """The `sitegen` command. After main() a late Ctrl-C would only interrupt Python's own exit."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return code
 
 
 def _main(argv: list[str] | None) -> int:
@@ -118,10 +123,4 @@ def _main(argv: list[str] | None) -> int:
     if not args.site_dir.is_dir():
         print(f"sitegen: error: no such folder: {args.site_dir}", file=sys.stderr)
         return 2
-    if threading.current_thread() is not threading.main_thread():
-        return _guarded(_run, args)  # signal handlers can only be set from the main thread
-    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    try:
-        return _guarded(_run, args)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    return _guarded(_run, args)

@@ -93,12 +93,15 @@ _REASONS = {
     errno.EMFILE: ("打开的文件过多", "too many open files"),
     errno.ENAMETOOLONG: ("文件名过长", "file name too long"),
     errno.EIO: ("磁盘读写出错", "input/output error"),
+    errno.EBUSY: ("目录正被占用（可能是挂载点）", "device or resource busy (a mount point?)"),
+    errno.EXDEV: ("不能跨文件系统移动", "cannot move across file systems"),
+    errno.ENOENT: ("文件或目录不存在", "no such file or directory"),
 }
 
 
 def os_problem(exc: OSError, where: str, published: bool = False) -> Problem:
     """An environment failure, told as what the editor can do about it."""
-    zh, en = _REASONS.get(exc.errno or 0, (exc.strerror or "文件操作失败", exc.strerror or "file operation failed"))
+    zh, en = _REASONS.get(exc.errno or 0, (f"文件操作失败（{exc.strerror}）", exc.strerror or "file operation failed"))
     target = exc.filename or where
     outcome = ("新网站已发布，但收尾工作未完成，下次构建会完成它。" if published
                else "之前的网站没有改动。")

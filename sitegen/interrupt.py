@@ -42,6 +42,7 @@ def deferred() -> Iterator[None]:
         yield
         return
     previous = {s: signal.signal(s, _note) for s in (signal.SIGINT, signal.SIGTERM)}
+    _pending.clear()
     _active = True
     try:
         yield

@@ -55,6 +55,20 @@ def _writable_parent(path: Path) -> bool:
     return os.access(path.parent, os.W_OK)
 
 
+def is_mount_point(path: Path) -> bool:
+    """os.path.ismount misses a bind mount from the same file system; the kernel's table does not."""
+    if os.path.ismount(path):
+        return True
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as fh:
+            points = {line.split(" ")[4] for line in fh if line.count(" ") >= 5}
+    except OSError:  # not Linux
+        return False
+    # mountinfo writes space, tab, newline and backslash as octal escapes
+    unescape = re.compile(r"\\([0-7]{3})")
+    return str(path) in {unescape.sub(lambda m: chr(int(m.group(1), 8)), point) for point in points}
+
+
 def work_folder(output: Path, cache_dir: Path | None) -> Path:
     """Where staging and the spare live: on the output's file system, out of the web root if possible."""
     if cache_dir is not None:
@@ -78,7 +92,7 @@ class Output:
     def __init__(self, output: Path, cache_dir: Path | None) -> None:
         # The real folder: swapping a symlink would leave the folder the web server serves stale.
         self.path = Path(os.path.realpath(output))
-        self.in_place = self.path.exists() and (os.path.ismount(self.path) or not _writable_parent(self.path))
+        self.in_place = self.path.exists() and (is_mount_point(self.path) or not _writable_parent(self.path))
         cache_dir = Path(os.path.abspath(cache_dir)) if cache_dir is not None else None
         self.work = self.path / IN_PLACE_WORK if self.in_place else work_folder(self.path, cache_dir)
         self.staging = self.work / f"staging-{os.getpid()}"
@@ -174,13 +188,18 @@ class Output:
             os.rename(self.path, old)
             os.rename(prepared.tree, self.path)
             os.rename(old, prepared.tree)
-        if prepared.tree == self.staging:  # the old site is in staging now: keep it as the spare if it is known
-            if self.live is not None:
+        # The old site is where the new one was. It is worth keeping as the spare only if sitegen
+        # knows it, under a name of its own: one equal to the new site's would share its cache row.
+        known = self.live is not None and self.live.version.state != prepared.version.state
+        if prepared.tree == self.staging:
+            if known:
                 if self.spare.exists():
                     self._to_trash(self.spare)
                 os.rename(self.staging, self.spare)
             else:
                 self._to_trash(self.staging)
+        elif not known:
+            (self.spare / MARKER).unlink(missing_ok=True)
 
     def _to_trash(self, path: Path) -> None:
         target = self.work / f"trash-{os.getpid()}-{len(self.trash)}"

@@ -15,6 +15,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -36,6 +37,7 @@ from sitegen.write import Sink
 T = TypeVar("T")
 CHUNK = 64  # articles per task: large enough to amortise pickling, small enough to balance two cores
 PARALLEL_FROM = 200  # below this, forking workers costs more than it saves
+STOP_GRACE_S = 15.0  # how long a failed build waits for the chunks already running
 
 
 @dataclass(frozen=True)
@@ -194,16 +196,22 @@ class Pool:
         self.stop(failed=kind is not None)
 
     def stop(self, failed: bool = True) -> None:
-        """Stop the workers; after a failure at once, so none still writes into a staging folder."""
+        """Stop the workers; after a failure, before anything removes the folder they write into."""
         executor, self._executor = self._executor, None
         if executor is None:
             return
         if failed:
             processes = list(getattr(executor, "_processes", {}).values())
             executor.shutdown(wait=False, cancel_futures=True)
+            # Chunks already handed out finish (a fraction of a second): a worker killed while it
+            # sends its result leaves the pool's manager thread waiting forever for the rest.
+            deadline = time.monotonic() + STOP_GRACE_S
             for process in processes:
-                process.kill()
-                process.join()
+                process.join(max(0.0, deadline - time.monotonic()))
+            for process in processes:
+                if process.is_alive():  # stuck: better a kill than a build that never ends
+                    process.kill()
+                    process.join()
         executor.shutdown(wait=True)
 
     def _map(self, label: str, fn: Callable[[Task], Any], items: Sequence[Any], size: int,

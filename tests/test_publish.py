@@ -423,3 +423,20 @@ def test_article_saved_again_during_the_build_is_not_mixed(make_site: Site, monk
     assert tree(site / "build") == before
     monkeypatch.undo()
     assert main(["build", str(site)]) == 1  # the second version is caught by the limits, at its line
+
+
+def test_clean_build_of_unchanged_content_keeps_later_edits_cheap(make_site: Site, tmp_path: Path) -> None:
+    """The old and new trees of a --clean build share a state; they must not share a cache row."""
+    site = make_site(articles(30))
+    build(site, site / "build")
+    (site / "content/2015/a000.md").write_text(article_text("一改", date="2015-01-01"), "utf-8")
+    build(site, site / "build")  # makes the spare
+    build(site, site / "build", clean=True)
+    (site / "content/2016/a001.md").write_text(article_text("二改", date="2016-02-02"), "utf-8")
+    assert 0 < build(site, site / "build").written < 20  # of 65: the pages it is on, not all
+    assert tree(site / "build") == clean_tree(site, tmp_path)
+    (site / "build/hand.txt").write_text("x")  # an extra alone: same pages, same state, still a swap
+    assert build(site, site / "build").written == 0
+    (site / "content/2017/a002.md").write_text(article_text("三改", date="2017-03-03"), "utf-8")
+    assert 0 < build(site, site / "build").written < 20  # of 65: the pages it is on, not all
+    assert tree(site / "build") == clean_tree(site, tmp_path, "clean2")

@@ -154,3 +154,25 @@ def test_early_ctrl_c_prints_no_traceback(big_site: Path) -> None:
             assert "网站未更新" in err.decode() or "已中断" in err.decode()
             assert snapshot(big_site / "build") == before
         assert not _staging(big_site)
+
+
+def _slow_big_result(_: object) -> bytes:
+    time.sleep(0.3)
+    return b"x" * 50_000_000
+
+
+def test_stopping_the_pool_mid_result_never_hangs(tmp_path: Path) -> None:
+    """A worker killed while it sends a result used to leave the pool's manager waiting forever."""
+    import threading
+
+    from sitegen.workers import Pool
+
+    pool = Pool(tmp_path, lambda *a: None, eager=True)
+    assert pool._executor is not None
+    futures = [pool._executor.submit(_slow_big_result, None) for _ in range(3)]
+    time.sleep(0.32)  # the first results are being sent now
+    stopper = threading.Thread(target=pool.stop)
+    stopper.start()
+    stopper.join(30)
+    assert not stopper.is_alive(), "Pool.stop() hung"
+    assert all(f.done() for f in futures)
