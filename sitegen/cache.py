@@ -1,12 +1,10 @@
 """The build cache on disk: SQLite, so it is updated in place, transactional, and never executed.
 
-A cache from anywhere (committed to the site repo, corrupt, from another
-version) is at worst ignored: every value is type-checked as it is read, and
-anything unexpected means a full build with a one-line notice. Nothing in it is
-trusted for more than it claims: a source is reused only while its stamp is
-unchanged, an output version only while the output folder's marker names it.
-Plain typed columns, not serialised objects: loading 10,000 articles is one
-query, not 10,000 JSON documents.
+A cache from anywhere (committed, corrupt, another version's) is at worst ignored:
+every value is type-checked as it is read, and anything unexpected means a full
+build with a notice. A source is reused only while its stamp is unchanged, an
+output version only while the output's marker names it. Typed columns, not
+serialised objects: loading 10,000 articles is one query, not 10,000 documents.
 """
 
 from __future__ import annotations

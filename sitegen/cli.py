@@ -111,11 +111,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> int:
-    """The `sitegen` command. After main() a late Ctrl-C would only interrupt Python's own exit."""
-    code = main()
+    """The `sitegen` command: main() takes Ctrl-C and SIGTERM at safe points; around it they are ignored.
+
+    Once main() has returned the new site is live, and a late Ctrl-C would only interrupt
+    Python's own exit (with a traceback). main() puts back what it found, so: ignored.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    return code
+    return main()
 
 
 def _main(argv: list[str] | None) -> int:
