@@ -131,7 +131,9 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                     raise SiteError(errors)
                 interrupt.checkpoint()
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
-                site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns)
+                twin = target.twin if save and not target.in_place else None
+                site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns,
+                                   twin)
             except jinja2.TemplateError as exc:
                 raise SiteError([template_problem(exc, site_dir)]) from None
             except BaseException:
@@ -176,7 +178,10 @@ def _publish(target: Output, cache: Cache, site: Site, save: bool, clean: bool,
     else:
         cache.versions[output, site.state] = prepared.version
         keep = {site.state}
-        if live is not None and live.version.state != site.state:  # after the swap, the spare
+        if prepared.twin is not None:  # made beside a full build: the spare after the swap
+            cache.versions[output, prepared.twin.state] = prepared.twin
+            keep.add(prepared.twin.state)
+        elif live is not None and live.version.state != site.state:  # after the swap, the spare
             if live.extras or live.damaged:
                 cache.versions[output, live.version.state] = live.version  # as it really is
             keep.add(live.version.state)

@@ -43,6 +43,7 @@ class Site:
     pages: dict[str, str]  # every output file -> key
     written: set[str]  # the files rendered into staging by this build
     full: bool
+    twin: bool  # staging's files were also hard-linked into the twin folder
     state: str  # a key of the whole site
 
 
@@ -51,7 +52,8 @@ def _near_key(near: Neighbours) -> tuple[str, ...]:
 
 
 def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool, staging: Path,
-                started_ns: int) -> Site:
+                started_ns: int, twin: Path | None = None) -> Site:
+    """Render what changed into staging; a full build also links every file into `twin`, if given."""
     config, keys, articles, setup = inputs.config, inputs.keys, inputs.articles, inputs.setup
     old = live.version.pages if live is not None else {}
     sums = {a.path: inputs.parsed[a.path].digest for a in articles}
@@ -70,7 +72,11 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     if full:
         jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path]) for a in articles]
         old, feed_changed = {}, True
-    rendered = {r.path: r for r in pool.render(jobs, staging)}
+        if twin is not None:
+            twin.mkdir()
+    else:
+        twin = None
+    rendered = {r.path: r for r in pool.render(jobs, staging, twin)}
     written = {output_name(a.url) for a in (j.article for j in jobs)}
     excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
     excerpts.update({d: cache.excerpts[d] for d in sums.values() if d not in excerpts})
@@ -83,8 +89,8 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
                              *[a.path + sums[a.path] for a in page.articles])
         if old.get(path) != pages[path]:
             lists.append(ListJob(page, {a.path: by_path[a.path] for a in page.articles}))
-    written.update(pool.render_lists(lists, staging))
-    sink = Sink(staging)
+    written.update(pool.render_lists(lists, staging, twin))
+    sink = Sink(staging, twin)
     renderer = Renderer(config, inputs.site_dir)
     feed = articles[: config.feed_size]
     pages["404.html"] = digest(setup, keys["404.html"])
@@ -95,11 +101,11 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
         sink.write("feed.xml", renderer.feed(
             feed, {a.path: Body(rendered[a.path].html or "", by_path[a.path]) for a in feed}).data)
         written.add("feed.xml")
-    written.update(_statics(inputs, cache, old, pages, staging, started_ns))
-    return Site(pages, written, full, digest(sorted(pages.items())))
+    written.update(_statics(inputs, cache, old, pages, sink, started_ns))
+    return Site(pages, written, full, twin is not None, digest(sorted(pages.items())))
 
 
-def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str, str], staging: Path,
+def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str, str], sink: Sink,
              started_ns: int) -> list[str]:
     """static/ is copied as it is; a file is hashed only when its stamp changed (an 800 MB video too)."""
     known = cache.statics
@@ -112,9 +118,11 @@ def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str,
         cache.statics[path] = seen
         pages[path] = seen.digest
         if old.get(path) != seen.digest:
-            target = safe_join(staging, path)
+            target = safe_join(sink.root, path)
             os.makedirs(target.parent, exist_ok=True)
             copy_file(inputs.site_dir / path, target)
+            if sink.twin is not None:
+                sink.twin.link(path, target)
             written.append(path)
     return written
 

@@ -140,7 +140,8 @@ def _ready() -> None:
     pass
 
 
-Task = tuple[Path, SiteConfig, str, Sequence[Any], Path | None]  # site, config, generation, items, output root
+Roots = tuple[Path, Path | None]  # where pages are written, and the twin they are hard-linked into
+Task = tuple[Path, SiteConfig, str, Sequence[Any], Roots | None]  # site, config, generation, items, roots
 
 
 def _parse_chunk(task: Task) -> tuple[list[Parsed], dict[str, str]]:
@@ -150,16 +151,16 @@ def _parse_chunk(task: Task) -> tuple[list[Parsed], dict[str, str]]:
 
 
 def _render_chunk(task: Task) -> list[Rendered]:
-    site_dir, config, generation, jobs, root = task
-    assert root is not None
-    worker, sink = _worker_for(site_dir, config, generation), Sink(root)
+    site_dir, config, generation, jobs, roots = task
+    assert roots is not None
+    worker, sink = _worker_for(site_dir, config, generation), Sink(*roots)
     return [worker.render(job, sink) for job in jobs]
 
 
 def _list_chunk(task: Task) -> list[str]:
-    site_dir, config, generation, jobs, root = task
-    assert root is not None
-    worker, sink = _worker_for(site_dir, config, generation), Sink(root)
+    site_dir, config, generation, jobs, roots = task
+    assert roots is not None
+    worker, sink = _worker_for(site_dir, config, generation), Sink(*roots)
     return [worker.render_list(job, sink) for job in jobs]
 
 
@@ -215,7 +216,7 @@ class Pool:
         executor.shutdown(wait=True)
 
     def _map(self, label: str, fn: Callable[[Task], Any], items: Sequence[Any], size: int,
-             root: Path | None = None) -> Iterator[Any]:
+             root: Roots | None = None) -> Iterator[Any]:
         assert self.config is not None
         tasks = [(self.site_dir, self.config, self.generation, chunk, root) for chunk in _chunks(items, size)]
         if self._executor is None and len(items) < PARALLEL_FROM:
@@ -235,10 +236,10 @@ class Pool:
             slugs.remember(learned, used=True)
             yield from parsed
 
-    def render(self, jobs: Sequence[RenderJob], root: Path) -> Iterator[Rendered]:
-        for batch in self._map("生成", _render_chunk, jobs, CHUNK, root):
+    def render(self, jobs: Sequence[RenderJob], root: Path, twin: Path | None = None) -> Iterator[Rendered]:
+        for batch in self._map("生成", _render_chunk, jobs, CHUNK, (root, twin)):
             yield from batch
 
-    def render_lists(self, jobs: Sequence[ListJob], root: Path) -> Iterator[str]:
-        for batch in self._map("列表", _list_chunk, jobs, CHUNK // 4, root):
+    def render_lists(self, jobs: Sequence[ListJob], root: Path, twin: Path | None = None) -> Iterator[str]:
+        for batch in self._map("列表", _list_chunk, jobs, CHUNK // 4, (root, twin)):
             yield from batch
