@@ -162,8 +162,12 @@ class Output:
         sync_folder(prepared.tree)  # data first, so a power cut cannot leave a swapped-in empty file
         if prepared.tree == self.path:
             return
-        if not self.path.exists():
+        if not self.path.exists():  # the first build
             os.rename(prepared.tree, self.path)
+            if prepared.twin is not None:
+                if self.spare.exists():
+                    self._to_trash(self.spare)
+                os.rename(self.twin, self.spare)
             return
         if not exchange(prepared.tree, self.path):  # no renameat2: a moment with no site, never a mix
             old = self.work / f"trash-{os.getpid()}-live"

@@ -440,3 +440,26 @@ def test_clean_build_of_unchanged_content_keeps_later_edits_cheap(make_site: Sit
     (site / "content/2017/a002.md").write_text(article_text("三改", date="2017-03-03"), "utf-8")
     assert 0 < build(site, site / "build").written < 20  # of 65: the pages it is on, not all
     assert tree(site / "build") == clean_tree(site, tmp_path, "clean2")
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_full_build_leaves_a_spare_so_the_first_edit_renders_only_it(make_site: Site, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      first: bool) -> None:
+    import sitegen.tree
+
+    site = make_site(articles(30))
+    if not first:
+        build(site, site / "build")
+    build(site, site / "build", clean=True)
+    spare = work(site) / "spare"
+    assert spare.is_dir() and (spare / MARKER).is_file()
+    page = next((site / "build").rglob("a003/index.html"))
+    assert os.stat(page).st_ino == os.stat(spare / page.relative_to(site / "build")).st_ino  # hard links
+    linked: list[str] = []
+    real_link = sitegen.tree._link
+    monkeypatch.setattr(sitegen.tree, "_link", lambda put, target: linked.append(target) or real_link(put, target))
+    (site / "content/2015/a000.md").write_text(article_text("改", date="2015-01-01"), "utf-8")
+    assert 0 < build(site, site / "build").written < 20
+    assert linked == [], "the spare was complete: nothing to link from the live site"
+    assert tree(site / "build") == clean_tree(site, tmp_path)
