@@ -2,7 +2,9 @@
 
     python bench/cache_cost.py bench/.work/site-yaml-10000 [--runs 5]
 
-The site must have been built (so its cache exists). Prints one JSON object:
+The site must have been built (so its cache exists). --scale K replicates its
+records K times under other names (10k x 5 = 50k, without building 50k articles).
+Prints one JSON object:
 median seconds for loading the SQLite cache, saving it whole (a cold build),
 saving one changed article (a one-edit build), reading one output version,
 and, for comparison, pickle.load / pickle.dump of the same records.
@@ -39,11 +41,34 @@ def _median(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def _reopen(saved: cache_db.Cache) -> None:
+    fresh = cache_db.Cache(saved.setup, saved.path, meta=dict(saved.meta))
+    assert cache_db.read_rows(fresh) is None and len(fresh.sources) == len(saved.sources)
+
+
+def _scaled(cache: cache_db.Cache, version: cache_db.Version | None,
+            k: int) -> tuple[cache_db.Cache, cache_db.Version | None]:
+    big = cache_db.Cache(cache.setup, cache.path, excerpts=dict(cache.excerpts), statics=dict(cache.statics))
+    for i in range(k):
+        for path, (known, parsed) in cache.sources.items():
+            name = f"{path[:-3]}-{i}.md"
+            if parsed is not None and parsed.article is not None:
+                parsed = replace(parsed, path=name, article=replace(parsed.article, path=name,
+                                                                    url=f"{parsed.article.url}{i}/"))
+            big.sources[name] = (known, parsed)
+    if version is not None:
+        pages = {f"{i}/{p}": key for i in range(k) for p, key in version.pages.items()}
+        stamps = {f"{i}/{p}": st for i in range(k) for p, st in version.stamps.items()}
+        version = cache_db.Version(version.state, pages, stamps)
+    return big, version
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("site", type=Path)
     parser.add_argument("--output", type=Path, help="the built output (default: SITE/build)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=1, help="replicate the records this many times")
     args = parser.parse_args()
     gc.disable()  # as in a build: the parent runs with the cyclic GC off
     setup = setup_key((args.site / CONFIG_NAME).read_bytes(), False)
@@ -51,13 +76,10 @@ def main() -> None:
     if notice or not cache.sources:
         sys.exit(f"no usable cache in {args.site}: build it first ({notice})")
     output = (args.output or args.site / "build").resolve()
-    result: dict[str, float | int] = {"sources": len(cache.sources)}
-    result["load_s"] = _median(lambda: cache_db.load(args.site, setup), args.runs)
     version = cache_db.find_version(cache, str(output), read_marker(output))
-    if version is not None:
-        result["files"] = len(version.pages)
-        result["read_version_s"] = _median(lambda: cache_db.find_version(cache, str(output), version.state),
-                                           args.runs)
+    if args.scale > 1:
+        cache, version = _scaled(cache, version, args.scale)
+    result: dict[str, float | int] = {"sources": len(cache.sources)}
     with tempfile.TemporaryDirectory() as tmp:
         copy = cache_db.Cache(setup, Path(tmp) / cache_db.DB_NAME, cache.sources, cache.excerpts, cache.statics)
         if version is not None:
@@ -69,6 +91,12 @@ def main() -> None:
             cache_db.save(copy, str(output), keep)
 
         result["save_whole_s"] = _median(save_whole, args.runs)
+        copy.meta = {"format": cache_db._FORMAT, "setup": setup}
+        result["load_s"] = _median(lambda: _reopen(copy), args.runs)
+        if version is not None:
+            result["files"] = len(version.pages)
+            result["read_version_s"] = _median(lambda: cache_db.find_version(
+                cache_db.Cache(setup, copy.path), str(output), version.state), args.runs)
         copy.read = {"sources": dict(copy.sources), "excerpts": dict(copy.excerpts),
                      "statics": dict(copy.statics), "setup": {"": setup}}
         copy.versions.clear()
