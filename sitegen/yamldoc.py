@@ -54,6 +54,8 @@ def _yaml_error(exc: yaml.YAMLError, path: str, line_offset: int, text: str) -> 
     detail = getattr(exc, "problem", None) or str(exc)
     if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: a position, no mark
         return _reader_error(exc, path, line_offset, text)
+    if "maximum nesting depth" in detail:  # PyYAML 6.0.4 and later stop deep nesting themselves
+        return Problem(path, line, *yamlsafe.TOO_DEEP)
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         return Problem(

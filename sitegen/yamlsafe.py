@@ -27,7 +27,7 @@ class _Refused(Exception):
         self.en = en
 
 
-_TOO_DEEP = (
+TOO_DEEP = (
     f"这里的列表或设置嵌套超过 {MAX_DEPTH} 层。文章信息用不到这么深的嵌套，请检查缩进和括号。",
     f"lists and mappings nested more than {MAX_DEPTH} levels deep",
 )
@@ -64,7 +64,7 @@ def check_events(loader: Any, path: str, line_offset: int) -> Problem | None:
                 return key_problem(path, line, isinstance(event, yaml.AliasEvent))
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    return Problem(path, line, *_TOO_DEEP)
+                    return Problem(path, line, *TOO_DEEP)
                 stack.append([isinstance(event, yaml.MappingStartEvent), 0])
                 continue
         else:
@@ -105,7 +105,7 @@ def _measure(node: yaml.Node, depth: int, memo: dict[int, tuple[int, int]], acti
         if id(node) in active:
             raise _Refused(*_CYCLE)
         if depth >= MAX_DEPTH:
-            raise _Refused(*_TOO_DEEP)
+            raise _Refused(*TOO_DEEP)
         active.add(id(node))
         size, height = 1, 0
         children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
@@ -118,5 +118,5 @@ def _measure(node: yaml.Node, depth: int, memo: dict[int, tuple[int, int]], acti
         active.discard(id(node))
         known = memo[id(node)] = (size, height + 1)
     if depth + known[1] > MAX_DEPTH + 1:
-        raise _Refused(*_TOO_DEEP)
+        raise _Refused(*TOO_DEEP)
     return known

@@ -194,6 +194,15 @@ def test_read_only_site_folder(make_site: Callable[..., Path], tmp_path: Path, m
     assert snapshot(site / "build") == before
 
 
+def _mount_output(mounts: Mounts, tmp_path: Path, out: Path, kind: str) -> None:
+    """A tmpfs, or a bind mount from the same file system (which os.path.ismount does not see)."""
+    if kind == "tmpfs":
+        mounts.tmpfs(out)
+    else:
+        (tmp_path / "disk").mkdir()
+        mounts.bind(tmp_path / "disk", out)
+
+
 @pytest.mark.parametrize("kind", ["tmpfs", "bind"])
 def test_output_mount_inside_a_read_only_parent(
         make_site: Callable[..., Path], tmp_path: Path, mounts: Mounts, kind: str) -> None:
@@ -202,11 +211,7 @@ def test_output_mount_inside_a_read_only_parent(
     (parent / "out").mkdir(parents=True)
     mounts.bind(parent, parent, read_only=True)
     out = parent / "out"
-    if kind == "tmpfs":
-        mounts.tmpfs(out)
-    else:
-        (tmp_path / "disk").mkdir()
-        mounts.bind(tmp_path / "disk", out)
+    _mount_output(mounts, tmp_path, out, kind)
     assert os.statvfs(parent).f_flag & os.ST_RDONLY and not os.statvfs(out).f_flag & os.ST_RDONLY
     done = sitegen(site, "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -223,11 +228,7 @@ def test_output_mount_inside_a_read_only_parent(
 def test_output_is_a_mount_point(make_site: Callable[..., Path], tmp_path: Path, mounts: Mounts, kind: str) -> None:
     site = make_site(articles(N_SMALL))
     out = tmp_path / "out"
-    if kind == "tmpfs":
-        mounts.tmpfs(out)
-    else:
-        (tmp_path / "disk").mkdir()
-        mounts.bind(tmp_path / "disk", out)
+    _mount_output(mounts, tmp_path, out, kind)
     for step in range(3):
         if step:
             retitle(site, EDITS[step - 1], f"挂载点{step}")

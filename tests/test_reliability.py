@@ -114,7 +114,9 @@ def test_second_concurrent_build_is_refused(make_site: Callable[..., Path], caps
 def test_hostile_slugs_stay_inside_the_output(make_site: Callable[..., Path], tmp_path: Path, field: str) -> None:
     site = make_site({"a.md": article_text().replace("category:", field + "\ncategory:")})
     code = main(["build", str(site)])
-    outside = [p for p in tmp_path.rglob("*") if "escaped" in p.name and "build" not in p.parts]
+    # The output, and the spare copy of it that sitegen keeps in its cache, may hold such pages.
+    outside = [p for p in tmp_path.rglob("*") if "escaped" in p.name
+               and "build" not in p.parts and ".sitegen-cache" not in p.parts]
     assert outside == []
     if code == 0:
         assert all(p.resolve().is_relative_to((site / "build").resolve()) for p in (site / "build").rglob("*"))
