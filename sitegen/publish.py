@@ -74,7 +74,8 @@ class Output:
         self.skip = frozenset({MARKER, IN_PLACE_WORK, *FOREIGN})
         self._lock: int | None = None
         self.live: Verified | None = None
-        self.spare_version: Version | None = None
+        self._spare: tuple[Callable[[str, str], Version | None], str] | None = None  # how to look it up
+        self._spare_version: Version | None = None
         self.trash: list[Path] = []
 
     @contextmanager
@@ -111,11 +112,19 @@ class Output:
     def check(self, find: Callable[[str, str], Version | None]) -> Verified | None:
         """The live site as it really is, if sitegen knows what it was made from."""
         if not self.in_place and self.spare.is_dir() and not self.spare.is_symlink():
-            self.spare_version = find(str(self.path), read_marker(self.spare))
+            self._spare = (find, read_marker(self.spare))  # read only if a build needs it
         known = find(str(self.path), read_marker(self.path)) if self.path.is_dir() else None
         if known is not None:
             self.live = verify(self.path, known, self.skip)
         return self.live
+
+    @property
+    def spare_version(self) -> Version | None:
+        """What the spare holds, if sitegen knows it (its file list is read on first use)."""
+        if self._spare is not None:
+            find, state = self._spare
+            self._spare, self._spare_version = None, find(str(self.path), state)
+        return self._spare_version
 
     def removed_files(self, pages: dict[str, str]) -> list[str]:
         """Files in the output that the new site will not have and sitegen did not make."""
@@ -147,7 +156,7 @@ class Output:
         else:
             spare = self.spare_version
             if spare is None:  # missing or half-updated: start it afresh, as hard links of the live site
-                if self.spare.exists():
+                if os.path.lexists(self.spare):  # a dangling symlink too
                     self._to_trash(self.spare)
                 self.spare.mkdir()
                 spare = Version("", {}, {})
@@ -165,7 +174,7 @@ class Output:
         if not self.path.exists():  # the first build
             os.rename(prepared.tree, self.path)
             if prepared.twin is not None:
-                if self.spare.exists():
+                if os.path.lexists(self.spare):  # a dangling symlink too
                     self._to_trash(self.spare)
                 os.rename(self.twin, self.spare)
             return
@@ -178,13 +187,13 @@ class Output:
         # knows it, under a name of its own: one equal to the new site's would share its cache row.
         known = self.live is not None and self.live.version.state != prepared.version.state
         if prepared.twin is not None:  # the twin is the spare now; the old site goes
-            if self.spare.exists():
+            if os.path.lexists(self.spare):  # a dangling symlink too
                 self._to_trash(self.spare)
             os.rename(self.twin, self.spare)
             self._to_trash(self.staging)
         elif prepared.tree == self.staging:
             if known:
-                if self.spare.exists():
+                if os.path.lexists(self.spare):  # a dangling symlink too
                     self._to_trash(self.spare)
                 os.rename(self.staging, self.spare)
             else:

@@ -52,7 +52,7 @@ def test_static_file_turning_into_a_folder_and_back(make_site: Site, tmp_path: P
 
 
 @pytest.mark.parametrize("mess", ["spare is a file", "spare has a forged marker", "stale staging",
-                                  "old torn journal", "spare is a symlink"])
+                                  "old torn journal", "spare is a symlink", "spare is a dangling symlink"])
 def test_leftovers_never_wedge_a_build(make_site: Site, tmp_path: Path, mess: str) -> None:
     site = make_site(articles(6))
     build(site, site / "build")
@@ -72,6 +72,9 @@ def test_leftovers_never_wedge_a_build(make_site: Site, tmp_path: Path, mess: st
     elif mess == "old torn journal":  # what sitegen 0.1 left behind
         (site / ".sitegen-commit-build").mkdir()
         (site / ".sitegen-commit-build/.sitegen-journal").write_text("")
+    elif mess == "spare is a dangling symlink":
+        shutil.rmtree(spare)
+        spare.symlink_to(tmp_path / "nowhere")
     else:
         shutil.rmtree(spare)
         (tmp_path / "elsewhere").mkdir()
