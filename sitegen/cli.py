@@ -19,20 +19,25 @@ from sitegen.errors import Problem, SiteError
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="sitegen", description="Build a static news section from Markdown articles."
+        prog="sitegen", description="把 Markdown 文章生成为静态新闻栏目网站。(Build a static news section.)"
     )
-    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    b = commands.add_parser("build", help="build the site into an output folder")
-    c = commands.add_parser("check", help="validate content and check the built pages (links, images, titles) "
-                                          "without touching the output")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}",
+                        help="显示版本号 (show the version)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令 (COMMAND)")
+    b = commands.add_parser("build", help="生成网站到输出目录 (build the site into an output folder)")
+    c = commands.add_parser("check", help="检查内容和生成的页面（链接、图片、标题），不改动输出目录 "
+                                          "(validate content and check the built pages without touching the output)")
     for sub in (b, c):
         sub.add_argument("site_dir", nargs="?", default=".", type=Path,
-                         help="folder with site.yaml, content/, templates/, static/ (default: .)")
-        sub.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-        sub.add_argument("--debug", action="store_true", help="show a traceback on errors")
-    b.add_argument("-o", "--output", type=Path, help="output folder (default: SITE_DIR/build)")
-    b.add_argument("--clean", action="store_true", help="ignore the build cache and rebuild every page")
+                         help="网站文件夹，含 site.yaml、content/、templates/、static/（默认：当前文件夹）"
+                              " (folder with site.yaml, content/, templates/, static/; default: .)")
+        sub.add_argument("--drafts", action="store_true",
+                         help="包括标有 draft: true 的草稿 (include articles marked draft: true)")
+        sub.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
+    b.add_argument("-o", "--output", type=Path,
+                   help="输出目录（默认：SITE_DIR/build） (output folder; default: SITE_DIR/build)")
+    b.add_argument("--clean", action="store_true",
+                   help="不用构建缓存，重新生成每一页 (ignore the build cache and rebuild every page)")
     return parser
 
 
