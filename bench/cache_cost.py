@@ -97,8 +97,7 @@ def main() -> None:
             result["files"] = len(version.pages)
             result["read_version_s"] = _median(lambda: cache_db.find_version(
                 cache_db.Cache(setup, copy.path), str(output), version.state), args.runs)
-        copy.read = {"sources": dict(copy.sources), "excerpts": dict(copy.excerpts),
-                     "statics": dict(copy.statics), "setup": {"": setup}}
+        copy.read = cache_db.Read(dict(copy.sources), dict(copy.excerpts), dict(copy.statics), same_setup=True)
         copy.versions.clear()
         path = next(iter(copy.sources))
 

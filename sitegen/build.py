@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -124,11 +124,11 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
                 interrupt.checkpoint()
                 parsed = _parse(pool, cache, sources, started_ns)
-                problems = [*found.problems, *statics.problems, *(p for x in parsed.values() for p in x.problems)]
-                articles = collect(((x.article, list(x.problems)) for x in parsed.values()), drafts)
-                errors, warnings = split_warnings(problems)
-                if errors:
-                    raise SiteError(errors)
+                scanned = [*found.problems, *statics.problems]
+                # Raises with every error at once: the scans' (symlink loops), each file's, URL clashes.
+                articles = collect([(None, scanned), *((x.article, list(x.problems)) for x in parsed.values())],
+                                   drafts)
+                warnings = split_warnings([*scanned, *(p for x in parsed.values() for p in x.problems)])[1]
                 interrupt.checkpoint()
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
                 twin = target.twin if save and not target.in_place else None
@@ -170,7 +170,7 @@ def _publish(target: Output, cache: Cache, site: Site, save: bool, clean: bool,
     live = target.live
     changed = clean or live is None or site.state != live.version.state or bool(live.extras or live.damaged)
     interrupt.checkpoint()
-    prepared = target.prepare(site.full, site.pages, site.written, site.state) if changed else None
+    prepared = target.prepare(site.full, site.pages, site.written, site.state, site.twin) if changed else None
     output = str(target.path)
     spare = {target.spare_version.state} if target.spare_version is not None else set()
     if prepared is None:  # nothing to publish: the live site and the spare stay as they are
@@ -195,16 +195,21 @@ def _publish(target: Output, cache: Cache, site: Site, save: bool, clean: bool,
                                     f"cannot save the build cache ({exc}); the next build is a full one",
                                     warning=True))
     if prepared is not None:
-        _swap(target, prepared)
+        warnings += _swap(target, prepared)
     return warnings
 
 
-def _swap(target: Output, prepared: Prepared) -> None:
+def _swap(target: Output, prepared: Prepared) -> list[Problem]:
     if not target.in_place:  # in place, prepare() already changed the live site: see it through
         interrupt.checkpoint()  # the last point at which Ctrl-C leaves the old site
     target.swap(prepared)
     interrupt.forget()  # from here on the new site is live: finish the clean-up
-    target.empty_trash()
+    try:
+        target.settle(prepared)
+        target.empty_trash()
+    except OSError as exc:  # the build has succeeded; the next one tidies up what is left
+        return [replace(os_problem(exc, str(target.path), published=True), warning=True)]
+    return []
 
 
 def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:

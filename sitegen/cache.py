@@ -18,6 +18,7 @@ from typing import Any
 from sitegen.cache_rows import (
     SCHEMA,
     CorruptCache,
+    Unchanged,
     article_from_row,
     problems_from_text,
     source_row,
@@ -46,6 +47,16 @@ class Known:
     digest: str
 
 
+@dataclass(frozen=True)
+class Read:
+    """The rows as they were read, so that saving writes only the ones that changed."""
+
+    sources: Mapping[str, Any]
+    excerpts: Mapping[str, str]
+    statics: Mapping[str, Known]
+    same_setup: bool  # False: the sources and excerpts rows belong to another setup
+
+
 @dataclass
 class Cache:
     setup: str
@@ -55,8 +66,7 @@ class Cache:
     statics: dict[str, Known] = field(default_factory=dict)
     # Versions made or verified by this build, by (output, state); stored ones are read on demand.
     versions: dict[tuple[str, str], Version] = field(default_factory=dict)
-    # What was read, so that saving writes only the rows that changed (None: rewrite them all).
-    read: dict[str, dict[str, Any]] | None = None
+    read: Read | None = None  # None: every table is rewritten
     meta: dict[str, str] = field(default_factory=dict)
     broken: str | None = None  # why the file could not be read at all
 
@@ -138,25 +148,11 @@ def _read(db: sqlite3.Connection, cache: Cache) -> None:
             elif row[7] == 2:
                 parsed = Parsed(row[0], known.stamp, known.digest, None, problems_from_text(row[19]))
             cache.sources[_text(row[0])] = (known, parsed)
-    cache.read = {"sources": dict(cache.sources), "excerpts": dict(cache.excerpts), "statics": dict(cache.statics),
-                  "setup": {"": cache.setup if same_setup else None}}
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """What the last build of an output saw and made, to tell at a glance that nothing changed."""
-
-    inputs: str  # a key of every input's stamp, the templates and the setup
-    state: str
-    articles: int
-    files: int
+    cache.read = Read(dict(cache.sources), dict(cache.excerpts), dict(cache.statics), same_setup)
 
 
 def last_build(cache: Cache, output: str) -> Unchanged | None:
-    value = cache.meta.get(f"inputs:{output}", "").split(" ")
-    if len(value) != 4 or not (value[2].isdigit() and value[3].isdigit()):
-        return None
-    return Unchanged(value[0], value[1], int(value[2]), int(value[3]))
+    return Unchanged.parse(cache.meta.get(f"inputs:{output}", ""))
 
 
 def _text(value: object) -> str:
@@ -207,8 +203,8 @@ def save(cache: Cache, output: str, keep: set[str], unchanged: Unchanged | None 
     try:
         db.executescript(SCHEMA)
         db.execute("BEGIN IMMEDIATE")
-        read = cache.read or {"sources": {}, "excerpts": {}, "statics": {}, "setup": {}}
-        if read["setup"].get("") != cache.setup:
+        read = cache.read or Read({}, {}, {}, same_setup=False)
+        if not read.same_setup:
             db.execute("DELETE FROM sources")
             db.execute("DELETE FROM excerpts")
         if cache.read is None:
@@ -216,11 +212,10 @@ def save(cache: Cache, output: str, keep: set[str], unchanged: Unchanged | None 
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("format", _FORMAT), ("setup", cache.setup)])
         db.execute("DELETE FROM meta WHERE key = ?", (f"inputs:{output}",))
         if unchanged is not None:
-            db.execute("INSERT INTO meta VALUES (?, ?)", (f"inputs:{output}", " ".join(
-                (unchanged.inputs, unchanged.state, str(unchanged.articles), str(unchanged.files)))))
-        _sync(db, "sources", "path", read["sources"], cache.sources, source_row)
-        _sync(db, "excerpts", "digest", read["excerpts"], cache.excerpts, lambda d, t: (d, t))
-        _sync(db, "statics", "path", read["statics"], cache.statics,
+            db.execute("INSERT INTO meta VALUES (?, ?)", (f"inputs:{output}", unchanged.text()))
+        _sync(db, "sources", "path", read.sources, cache.sources, source_row)
+        _sync(db, "excerpts", "digest", read.excerpts, cache.excerpts, lambda d, t: (d, t))
+        _sync(db, "statics", "path", read.statics, cache.statics,
               lambda p, k: (p, *k.stamp, k.racy, k.digest))
         # Versions of this output that no tree holds any more; other outputs of the site keep theirs.
         db.execute(f"DELETE FROM files WHERE output = ? AND state NOT IN ({', '.join('?' * len(keep))})",

@@ -7,12 +7,13 @@ crafted by hand can still hold anything, so reading checks them again.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.errors import Problem
-from sitegen.model import Article, Parsed, Stamp
+from sitegen.model import Article, Parsed
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -30,6 +31,26 @@ CREATE TABLE IF NOT EXISTS files (
     output TEXT NOT NULL, state TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NULL,
     ino INTEGER, size INTEGER, mtime INTEGER, PRIMARY KEY (output, state, path)) STRICT;
 """
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What the last build of an output saw and made, to tell at a glance that nothing changed."""
+
+    inputs: str  # a key of every input's stamp, the templates and the setup
+    state: str
+    articles: int
+    files: int
+
+    def text(self) -> str:
+        return f"{self.inputs} {self.state} {self.articles} {self.files}"
+
+    @staticmethod
+    def parse(text: str) -> Unchanged | None:
+        value = text.split(" ")
+        if len(value) != 4 or not (value[2].isdigit() and value[3].isdigit()):
+            return None
+        return Unchanged(value[0], value[1], int(value[2]), int(value[3]))
 
 
 class CorruptCache(Exception):
@@ -100,5 +121,3 @@ def problems_from_text(text: Any) -> tuple[Problem, ...]:
         out.append(Problem(path, line, zh, en, warning))
     return tuple(out)
 
-
-_ = Stamp

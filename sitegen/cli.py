@@ -24,9 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}",
                         help="显示版本号 (show the version)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令 (COMMAND)")
-    b = commands.add_parser("build", help="生成网站到输出目录 (build the site into an output folder)")
-    c = commands.add_parser("check", help="检查内容和生成的页面（链接、图片、标题），不改动输出目录 "
-                                          "(validate content and check the built pages without touching the output)")
+    about = {"build": "生成网站到输出目录 (build the site into an output folder)",
+             "check": "检查内容和生成的页面（链接、图片、标题），不改动输出目录 "
+                      "(validate content and check the built pages without touching the output)"}
+    b, c = (commands.add_parser(name, help=text, description=text) for name, text in about.items())
     for sub in (b, c):
         sub.add_argument("site_dir", nargs="?", default=".", type=Path,
                          help="网站文件夹，含 site.yaml、content/、templates/、static/（默认：当前文件夹）"

@@ -134,8 +134,9 @@ class Output:
             return []
         return sorted(p for p in scan_tree(self.path, self.skip) if p not in pages)
 
-    def prepare(self, full: bool, pages: dict[str, str], rendered: set[str], state: str) -> Prepared:
-        """Make the complete new site (everything but the swap)."""
+    def prepare(self, full: bool, pages: dict[str, str], rendered: set[str], state: str,
+                twinned: bool = False) -> Prepared:
+        """Make the complete new site (everything but the swap); `twinned`: the twin holds it too."""
         live = self.live.version if self.live is not None else None
         if self.in_place:
             have = live or Version("", dict.fromkeys(scan_tree(self.path, self.skip), ""), {})
@@ -146,7 +147,7 @@ class Output:
             stamps = {p: st for p, st in scan_tree(self.staging, self.skip).items() if st is not None}
             copy_owner(self.path, self.staging)
             version = Version(state, pages, stamps)
-            if not self.twin.is_dir():
+            if not twinned:
                 return Prepared(self.staging, version)
             # The twin shares every inode with staging, so it has the same stamps; its own name
             # keeps the two apart in the cache.
@@ -156,9 +157,7 @@ class Output:
         else:
             spare = self.spare_version
             if spare is None:  # missing or half-updated: start it afresh, as hard links of the live site
-                if os.path.lexists(self.spare):  # a dangling symlink too
-                    self._to_trash(self.spare)
-                self.spare.mkdir()
+                self._make_spare(None)
                 spare = Version("", {}, {})
             (self.spare / MARKER).unlink(missing_ok=True)  # from here on the spare is not trusted
             stamps = apply(self.spare, spare, pages, self.staging, rendered, self.path, live)
@@ -166,40 +165,45 @@ class Output:
         return Prepared(self.spare, Version(state, pages, stamps))
 
     def swap(self, prepared: Prepared) -> None:
-        """The commit point: the new site goes live in one rename."""
+        """The commit point: the new site goes live in one rename. Nothing before it shows."""
         write_marker(prepared.tree, prepared.version.state)
         sync_folder(prepared.tree)  # data first, so a power cut cannot leave a swapped-in empty file
         if prepared.tree == self.path:
             return
         if not self.path.exists():  # the first build
             os.rename(prepared.tree, self.path)
-            if prepared.twin is not None:
-                if os.path.lexists(self.spare):  # a dangling symlink too
-                    self._to_trash(self.spare)
-                os.rename(self.twin, self.spare)
-            return
-        if not exchange(prepared.tree, self.path):  # no renameat2: a moment with no site, never a mix
+        elif not exchange(prepared.tree, self.path):  # no renameat2: a moment with no site, never a mix
             old = self.work / f"trash-{os.getpid()}-live"
             os.rename(self.path, old)
             os.rename(prepared.tree, self.path)
             os.rename(old, prepared.tree)
-        # The old site is where the new one was. It is worth keeping as the spare only if sitegen
-        # knows it, under a name of its own: one equal to the new site's would share its cache row.
+
+    def settle(self, prepared: Prepared) -> None:
+        """After the swap: the old site (now where the new one was) and the twin find their places."""
+        if prepared.tree == self.path:
+            return
+        # The old site is worth keeping as the spare only if sitegen knows it, under a name of
+        # its own: one equal to the new site's would share its cache row.
         known = self.live is not None and self.live.version.state != prepared.version.state
-        if prepared.twin is not None:  # the twin is the spare now; the old site goes
-            if os.path.lexists(self.spare):  # a dangling symlink too
-                self._to_trash(self.spare)
-            os.rename(self.twin, self.spare)
-            self._to_trash(self.staging)
+        if prepared.twin is not None:  # the twin is the spare now; the old site, if any, goes
+            self._make_spare(self.twin)
+            if prepared.tree.exists():
+                self._to_trash(prepared.tree)
+        elif prepared.tree == self.staging and known:
+            self._make_spare(self.staging)
         elif prepared.tree == self.staging:
-            if known:
-                if os.path.lexists(self.spare):  # a dangling symlink too
-                    self._to_trash(self.spare)
-                os.rename(self.staging, self.spare)
-            else:
-                self._to_trash(self.staging)
+            self._to_trash(self.staging)
         elif not known:
             (self.spare / MARKER).unlink(missing_ok=True)
+
+    def _make_spare(self, tree: Path | None) -> None:
+        """`tree` becomes the spare (None: an empty one); whatever stood there goes to the trash."""
+        if os.path.lexists(self.spare):  # a dangling symlink too
+            self._to_trash(self.spare)
+        if tree is None:
+            self.spare.mkdir()
+        else:
+            os.rename(tree, self.spare)
 
     def _to_trash(self, path: Path) -> None:
         target = self.work / f"trash-{os.getpid()}-{len(self.trash)}"

@@ -7,13 +7,12 @@ the same as in the live site is not rendered again; `publish` carries it over.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache import Cache, Known
-from sitegen.fileio import copy_file, file_digest
+from sitegen.fileio import file_digest
 from sitegen.incremental import digest
 from sitegen.load import Found, is_racy
 from sitegen.model import Article, Parsed, SiteConfig
@@ -21,7 +20,7 @@ from sitegen.pages import Neighbours, list_pages, neighbours, output_name
 from sitegen.render import Body, Renderer
 from sitegen.tree import Verified
 from sitegen.workers import ListJob, Pool, RenderJob
-from sitegen.write import Sink, safe_join
+from sitegen.write import Sink
 
 TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
 FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
@@ -118,11 +117,7 @@ def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str,
         cache.statics[path] = seen
         pages[path] = seen.digest
         if old.get(path) != seen.digest:
-            target = safe_join(sink.root, path)
-            os.makedirs(target.parent, exist_ok=True)
-            copy_file(inputs.site_dir / path, target)
-            if sink.twin is not None:
-                sink.twin.link(path, target)
+            sink.copy(path, inputs.site_dir / path)
             written.append(path)
     return written
 

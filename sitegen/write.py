@@ -11,6 +11,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SiteError
+from sitegen.fileio import copy_file
 from sitegen.publish import FOREIGN, IN_PLACE_WORK, MARKER
 
 
@@ -37,6 +38,15 @@ class Sink:
         self.root = root
         self._dirs: set[Path] = set()
         self.twin = Sink(twin) if twin is not None else None
+
+    def copy(self, rel: str, source: Path) -> None:
+        """A file copied as it is (static/), in the kernel; linked into the twin like any page."""
+        target = safe_join(self.root, rel)
+        if target.parent not in self._dirs:
+            self._make_dirs(target.parent)
+        copy_file(source, target)
+        if self.twin is not None:
+            self.twin.link(rel, target)
 
     def link(self, rel: str, source: Path) -> None:
         target = safe_join(self.root, rel)

@@ -87,3 +87,12 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: py
     show("生成", 10, 10)
     err = capsys.readouterr().err
     assert "\r生成 5/10 (50%)" in err and err.endswith("\r生成 10/10 (100%)\n")
+
+
+def test_help_is_chinese_first() -> None:
+    for args in (["--help"], ["build", "--help"], ["check", "--help"]):
+        helped = sitegen(*args)
+        assert helped.returncode == 0
+        text = helped.stdout
+        assert "生成网站" in text or "输出目录" in text or "检查内容" in text, args
+        assert text.index("网站") < text.index("(", text.index("网站")), "Chinese before the English"

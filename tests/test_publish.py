@@ -360,7 +360,7 @@ def test_unchanged_static_files_are_neither_read_nor_copied(make_site: Site, mon
     read: list[str] = []
     real = sitegen.site.file_digest
     monkeypatch.setattr(sitegen.site, "file_digest", lambda p: read.append(str(p)) or real(p))
-    monkeypatch.setattr(sitegen.site, "copy_file", lambda *a: read.append("copy"))
+    monkeypatch.setattr("sitegen.write.copy_file", lambda *a: read.append("copy"))
     assert build(site, site / "build").written == 0
     assert read == []
     assert (site / "build/static/video.mp4").read_bytes() == (site / "static/video.mp4").read_bytes()
@@ -466,3 +466,32 @@ def test_a_full_build_leaves_a_spare_so_the_first_edit_renders_only_it(make_site
     assert 0 < build(site, site / "build").written < 20
     assert linked == [], "the spare was complete: nothing to link from the live site"
     assert tree(site / "build") == clean_tree(site, tmp_path)
+
+
+def test_a_failure_after_the_swap_is_a_warning_not_an_error(make_site: Site, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Once the new site is live, saying 'the previous site is unchanged' would be false."""
+    site = make_site(articles(4))
+    build(site, site / "build")
+    (site / "content/2015/a000.md").write_text(article_text("已上线", date="2015-01-01"), "utf-8")
+
+    def fails(self: Output, prepared: object) -> None:
+        raise OSError(28, "No space left on device", str(self.spare))
+
+    monkeypatch.setattr(Output, "settle", fails)
+    assert main(["build", str(site)]) == 0
+    err = capsys.readouterr().err
+    assert "警告：磁盘空间已满" in err and "新网站已发布" in err and "网站未更新" not in err
+    assert "已上线" in (site / "build/2015/01/01/a000/index.html").read_text("utf-8")
+    monkeypatch.undo()
+    assert main(["build", str(site)]) == 0  # the next build tidies up
+
+
+def test_errors_from_scanning_and_from_articles_come_in_one_run(make_site: Site,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(articles(2))
+    (site / "content/loop").symlink_to(site / "content")
+    (site / "content/bad.md").write_text("no front matter\n", "utf-8")
+    assert main(["build", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "content/loop: 错误：" in err and "content/bad.md:1: 错误：" in err and "共 2 个错误" in err
