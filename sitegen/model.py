@@ -66,6 +66,7 @@ class Article:
     source: str = ""
     author: str = ""
     summary: str = ""
+    cover: str = ""  # an image, relative to the article's file; else its first photo
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 

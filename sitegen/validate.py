@@ -20,16 +20,16 @@ from sitegen.model import Article, SiteConfig, SourceFile
 from sitegen.slugs import make_slug, slug_from_filename
 
 REQUIRED = ("title", "date", "category")
-TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug")
+TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug", "cover")
 # Read as the editor wrote them, not as YAML types them: `title: 2024.10` is not a float,
 # `source: 0701` not octal 449, and a 5,000-digit date is not an int() too long to make.
 RAW_FIELDS = (*TEXT_FIELDS, "date")
-KNOWN = (*REQUIRED, "source", "slug", "author", "summary", "draft", "extra")
+KNOWN = (*REQUIRED, "source", "slug", "author", "summary", "cover", "draft", "extra")
 # Folders that listing pages own; an article there would overwrite one.
 RESERVED_PREFIXES = ("category/", "page/", "static/")
 
 _LABELS = {"title": "标题", "date": "日期", "category": "栏目", "source": "来源",
-           "author": "作者", "summary": "摘要", "slug": "网址名", "draft": "草稿", "extra": "extra"}
+           "author": "作者", "summary": "摘要", "slug": "网址名", "cover": "封面", "draft": "草稿", "extra": "extra"}
 
 
 def _field_value(key: str, value: Any, path: str, line: int) -> tuple[Any, Problem | None]:
