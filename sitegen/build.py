@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import cache as cache_db
-from sitegen import check, interrupt, slugs, workers
+from sitegen import check, images, interrupt, media, slugs, workers
 from sitegen.cache import CACHE_DIR, Cache, Known
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import Problem, SiteError, split_warnings
@@ -30,6 +30,7 @@ from sitegen.load import is_racy, scan_sources, scan_static
 from sitegen.model import Article, Parsed, Stamp
 from sitegen.publish import Output, Prepared
 from sitegen.render import template_problem
+from sitegen.schedule import next_release, scheduled
 from sitegen.site import TEMPLATES, Inputs, Site, check_sources, render_site
 from sitegen.validate import collect
 from sitegen.workers import Pool
@@ -71,14 +72,15 @@ def _parse(pool: Pool, cache: Cache, sources: dict[str, Parsed | None], started_
 
 
 def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = False,
-          progress: Progress = _no_progress) -> BuildResult:
+          progress: Progress = _no_progress, future: bool = False) -> BuildResult:
     # The parent makes ~10 objects per article and frees almost none until the end;
     # the cyclic GC would rescan them over and over (3x the cost of loading the cache).
     enabled = gc.isenabled()
     gc.disable()
     try:
         with interrupt.deferred():
-            return _build(site_dir, output, drafts, clean, progress, cache_dir=site_dir / CACHE_DIR)[0]
+            return _build(site_dir, output, drafts, clean, progress, cache_dir=site_dir / CACHE_DIR,
+                          future=future)[0]
     except OSError as exc:  # the environment (disk full, read-only, permissions), not a bug
         raise SiteError([os_problem(exc, str(output))]) from None
     finally:
@@ -87,7 +89,7 @@ def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = Fals
 
 
 def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Progress,
-           cache_dir: Path, save: bool = True) -> tuple[BuildResult, list[Article]]:
+           cache_dir: Path, save: bool = True, future: bool = False) -> tuple[BuildResult, list[Article]]:
     started, started_ns = time.perf_counter(), time.time_ns()
     if not clean:
         slugs.remember(load_slugs(site_dir))
@@ -95,22 +97,22 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
         config_text = (site_dir / CONFIG_NAME).read_bytes()
     except OSError:
         config_text = b""  # load_config reports it
-    setup = setup_key(config_text, drafts)
+    setup = setup_key(config_text, drafts, future)
     cache = cache_db.open_cache(site_dir, setup) if not clean else \
         Cache(setup, site_dir / CACHE_DIR / cache_db.DB_NAME)
-    found, statics = scan_sources(site_dir), scan_static(site_dir)
+    (found, assets), statics = scan_sources(site_dir), scan_static(site_dir)
     interrupt.checkpoint()
     guard_output(output, site_dir)
     target = Output(output, cache_dir)
     with target.locked():
         keys = template_keys(site_dir / "templates", TEMPLATES)
-        seen = digest(setup, sorted(keys.items()), found.files, statics.files)
+        seen = digest(setup, sorted(keys.items()), found.files, assets.files, statics.files)
         # Checked with --clean too: what the live site holds decides what is reported as removed.
         live = target.check(partial(cache_db.find_version, cache))
         last = cache_db.last_build(cache, str(target.path))
         if save and not clean and last is not None and last.inputs == seen and live is not None \
                 and live.version.state == last.state and not (live.extras or live.damaged) \
-                and not (found.problems or statics.problems):
+                and not (found.problems or statics.problems) and not 0 < last.until <= started_ns:
             # Nothing changed since the build that made the live site: not a row of the cache is read.
             return BuildResult(last.articles, last.files, 0, time.perf_counter() - started), []
         notice = cache_db.read_rows(cache)
@@ -127,10 +129,19 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 scanned = [*found.problems, *statics.problems]
                 # Raises with every error at once: the scans' (symlink loops), each file's, URL clashes.
                 articles = collect([(None, scanned), *((x.article, list(x.problems)) for x in parsed.values())],
-                                   drafts)
+                                   drafts, future, started_ns)
                 warnings = split_warnings([*scanned, *(p for x in parsed.values() for p in x.problems)])[1]
+                held = media.held_back(parsed, articles)
+                warnings += scheduled(parsed, held)
                 interrupt.checkpoint()
-                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics)
+                image_root = (site_dir / CACHE_DIR if save else cache_dir) / media.IMAGES_DIR
+                plan, found_warnings = media.prepare(
+                    articles, parsed, held, assets, statics, cache, pool,
+                    (image_root, None if save else site_dir / CACHE_DIR / media.IMAGES_DIR), config.images,
+                    site_dir, started_ns)
+                warnings += found_warnings
+                interrupt.checkpoint()
+                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics, plan)
                 twin = target.twin if save and not target.in_place else None
                 site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns,
                                    twin)
@@ -141,13 +152,16 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 raise
         if notice:
             warnings.append(Problem(CACHE_DIR, None, *notice, warning=True))
-        racy = any(is_racy(stamp, started_ns) for stamp in (*found.files.values(), *statics.files.values()))
+        racy = any(is_racy(stamp, started_ns)
+                   for stamp in (*found.files.values(), *assets.files.values(), *statics.files.values()))
+        cache.statics = {p: k for p, k in cache.statics.items() if p in statics.files or p in plan.digests}
         unchanged = None if warnings or racy else \
-            cache_db.Unchanged(seen, site.state, len(articles), len(site.pages))
+            cache_db.Unchanged(seen, site.state, len(articles), len(site.pages), next_release(parsed, held))
         warnings += _publish(target, cache, site, save, clean, unchanged)
     if save:
         with contextlib.suppress(OSError):  # a cache of pinyin only; a read-only site folder is fine
             save_slugs(site_dir, slugs.remembered())
+            images.prune(image_root, {info.key for info in plan.images.values()})
     result = BuildResult(len(articles), len(site.pages), len(site.written), time.perf_counter() - started,
                          tuple(warnings))
     return result, articles
@@ -212,9 +226,10 @@ def _swap(target: Output, prepared: Prepared) -> list[Problem]:
     return []
 
 
-def check_site(site_dir: Path, drafts: bool = False) -> list[Problem]:
+def check_site(site_dir: Path, drafts: bool = False, future: bool = False) -> list[Problem]:
     """Build into a temporary folder and check the pages; the live output and the cache are never touched."""
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         out = Path(tmp) / "site"
-        _, articles = _build(site_dir, out, drafts, False, _no_progress, cache_dir=Path(tmp), save=False)
+        _, articles = _build(site_dir, out, drafts, False, _no_progress, cache_dir=Path(tmp), save=False,
+                             future=future)
         return check.check_output(out, sources=check_sources(articles))

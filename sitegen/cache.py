@@ -21,6 +21,7 @@ from sitegen.cache_rows import (
     Unchanged,
     article_from_row,
     problems_from_text,
+    refs_from_text,
     source_row,
     stamp_of_row,
 )
@@ -28,7 +29,7 @@ from sitegen.model import Parsed, Stamp
 
 CACHE_DIR = ".sitegen-cache"
 DB_NAME = "cache.sqlite"
-_FORMAT = "3"
+_FORMAT = "4"
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ def _read(db: sqlite3.Connection, cache: Cache) -> None:
             known = Known(stamp_of_row(row[1:5]), bool(row[5]), _text(row[6]))
             parsed = None
             if row[7] == 1:
-                parsed = Parsed(row[0], known.stamp, known.digest, article_from_row(row[0], row[8:19]), ())
+                parsed = Parsed(row[0], known.stamp, known.digest, article_from_row(row[0], row[8:19], row[20]), (),
+                                *refs_from_text(row[21]))
             elif row[7] == 2:
                 parsed = Parsed(row[0], known.stamp, known.digest, None, problems_from_text(row[19]))
             cache.sources[_text(row[0])] = (known, parsed)

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.errors import Problem
-from sitegen.model import Article, Parsed
+from sitegen.model import Article, Parsed, Ref
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS sources (
     ino INTEGER NOT NULL, racy INTEGER NOT NULL, digest TEXT NOT NULL,
     kind INTEGER NOT NULL,  -- 0: not parsed, 1: an article, 2: problems only
     title TEXT, date TEXT, tz TEXT, category TEXT, slug TEXT, url TEXT, source TEXT, author TEXT,
-    summary TEXT, draft INTEGER, extra TEXT, problems TEXT) STRICT;
+    summary TEXT, draft INTEGER, extra TEXT, problems TEXT,
+    cover TEXT, refs TEXT) STRICT;  -- refs: JSON of what the body links to, its anchors, the cover's line
 CREATE TABLE IF NOT EXISTS excerpts (digest TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS statics (
     path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL, ctime INTEGER NOT NULL,
@@ -41,16 +42,17 @@ class Unchanged:
     state: str
     articles: int
     files: int
+    until: int = 0  # when a scheduled article falls due (ns since the epoch): then this is stale
 
     def text(self) -> str:
-        return f"{self.inputs} {self.state} {self.articles} {self.files}"
+        return f"{self.inputs} {self.state} {self.articles} {self.files} {self.until}"
 
     @staticmethod
     def parse(text: str) -> Unchanged | None:
         value = text.split(" ")
-        if len(value) != 4 or not (value[2].isdigit() and value[3].isdigit()):
+        if len(value) != 5 or not all(v.isdigit() for v in value[2:]):
             return None
-        return Unchanged(value[0], value[1], int(value[2]), int(value[3]))
+        return Unchanged(value[0], value[1], int(value[2]), int(value[3]), int(value[4]))
 
 
 class CorruptCache(Exception):
@@ -85,17 +87,17 @@ def source_row(path: str, entry: tuple[Any, Parsed | None]) -> tuple[Any, ...]:
         if extra is not None:
             tz = a.date.tzinfo.key if isinstance(a.date.tzinfo, ZoneInfo) else None
             return (*head, 1, a.title, a.date.isoformat(), tz, a.category, a.slug, a.url, a.source, a.author,
-                    a.summary, int(a.draft), extra, None)
+                    a.summary, int(a.draft), extra, None, a.cover, refs_text(parsed))
     if parsed is not None and parsed.article is None:
         problems = json.dumps([[p.path, p.line, p.zh, p.en, p.warning] for p in parsed.problems],
                               ensure_ascii=False)
-        return (*head, 2, *[None] * 11, problems)
-    return (*head, 0, *[None] * 12)  # the stamp and digest alone: the file is parsed again
+        return (*head, 2, *[None] * 11, problems, None, None)
+    return (*head, 0, *[None] * 14)  # the stamp and digest alone: the file is parsed again
 
 
-def article_from_row(path: str, row: Any) -> Article:
+def article_from_row(path: str, row: Any, cover: Any = "") -> Article:
     title, date, tz, category, slug, url, source, author, summary, draft, extra = row
-    for value in (path, title, date, category, slug, url, source, author, summary, extra):
+    for value in (path, title, date, category, slug, url, source, author, summary, extra, cover):
         if type(value) is not str:
             raise CorruptCache("bad article")
     when = datetime.fromisoformat(date)
@@ -105,7 +107,7 @@ def article_from_row(path: str, row: Any) -> Article:
     if when.tzinfo is None or type(draft) is not int or not isinstance(extras, dict):
         raise CorruptCache("bad article")
     return Article(path=path, title=title, date=when, category=category, slug=slug, url=url, body="",
-                   source=source, author=author, summary=summary, draft=bool(draft), extra=extras)
+                   source=source, author=author, summary=summary, cover=cover, draft=bool(draft), extra=extras)
 
 
 def problems_from_text(text: Any) -> tuple[Problem, ...]:
@@ -121,3 +123,27 @@ def problems_from_text(text: Any) -> tuple[Problem, ...]:
         out.append(Problem(path, line, zh, en, warning))
     return tuple(out)
 
+
+
+def refs_text(parsed: Parsed) -> str:
+    def ref(r: Ref | None) -> list[Any] | None:
+        return None if r is None else [r.target, r.line, r.image, r.raw_html, r.described]
+
+    return json.dumps({"refs": [ref(r) for r in parsed.refs], "anchors": list(parsed.anchors),
+                       "cover": ref(parsed.cover)}, ensure_ascii=False)
+
+
+def refs_from_text(text: Any) -> tuple[tuple[Ref, ...], tuple[str, ...], Ref | None]:
+    """Type-checked: a crafted cache must not put a non-string where a path is expected."""
+    def ref(value: Any) -> Ref:
+        if not (isinstance(value, list) and len(value) == 5 and type(value[0]) is str and type(value[1]) is int
+                and all(type(v) is bool for v in value[2:])):
+            raise CorruptCache("bad reference")
+        return Ref(*value)
+
+    data = json.loads(text) if type(text) is str else None
+    if not (isinstance(data, dict) and isinstance(data.get("refs"), list) and isinstance(data.get("anchors"), list)
+            and all(type(a) is str for a in data["anchors"])):
+        raise CorruptCache("bad references")
+    cover = data.get("cover")
+    return tuple(ref(r) for r in data["refs"]), tuple(data["anchors"]), None if cover is None else ref(cover)

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                               " (folder with site.yaml, content/, templates/, static/; default: .)")
         sub.add_argument("--drafts", action="store_true",
                          help="包括标有 draft: true 的草稿 (include articles marked draft: true)")
+        sub.add_argument("--future", action="store_true",
+                         help="包括日期在未来的文章（定时发布的预览） (include articles dated in the future)")
         sub.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
     b.add_argument("-o", "--output", type=Path,
                    help="输出目录（默认：SITE_DIR/build） (output folder; default: SITE_DIR/build)")
@@ -54,14 +56,14 @@ def _run(args: argparse.Namespace) -> int:
 
     site_dir: Path = args.site_dir
     if args.command == "check":
-        problems = check_site(site_dir, drafts=args.drafts)
+        problems = check_site(site_dir, drafts=args.drafts, future=args.future)
         if problems:
             _report(problems, f"请修改后再发布。({len(problems)} problem(s) found)")
             return 1
         print("check passed: content is valid, every link and image resolves")
         return 0
     output = args.output or site_dir / "build"
-    result = build(site_dir, output, drafts=args.drafts, clean=args.clean, progress=_progress())
+    result = build(site_dir, output, drafts=args.drafts, clean=args.clean, progress=_progress(), future=args.future)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     print(f"built {result.articles} articles, {result.files} files ({result.written} changed) "

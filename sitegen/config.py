@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import Problem, SiteError, did_you_mean
+from sitegen.imageconfig import parse_images
 from sitegen.model import Category, Link, SiteConfig
 from sitegen.slugs import make_slug
 from sitegen.urls import relative_url, web_url
@@ -121,6 +122,11 @@ class _Checker:
         self.fail(f.line, f"“{f.key}”应是文字列表。", f"{f.key!r} must be a list of text")
         return None
 
+    def images(self, f: Field) -> Any:
+        settings, problems = parse_images(f.value, self.path, f.line)
+        self.problems += problems
+        return settings
+
     def ancestors(self, f: Field) -> tuple[Link, ...] | None:
         items = f.value if isinstance(f.value, list) else None
         links = []
@@ -177,7 +183,7 @@ _KINDS: dict[str, Callable[[_Checker, Field], Any]] = {
     "permalink": _Checker.permalink, "date_format": _Checker.string,
     "list_date_format": _Checker.string, "counter_url": _Checker.counter_url,
     "feed_size": _Checker.integer, "sanitize": _Checker.boolean,
-    "iframe_hosts": _Checker.string_list, "ancestors": _Checker.ancestors,
+    "iframe_hosts": _Checker.string_list, "ancestors": _Checker.ancestors, "images": _Checker.images,
 }
 assert set(_KINDS) | {"categories"} == {f.name for f in fields(SiteConfig)}
 

@@ -52,6 +52,21 @@ class Found:
     problems: tuple[Problem, ...]  # warnings for what was skipped; errors for loops and unreadable folders
 
 
+def misnamed(name: str, path: str) -> bool:
+    """An article saved as .txt: Notepad adds it when Windows hides extensions (通知.md.txt)."""
+    lower = name.lower()
+    if lower.endswith((".md.txt", ".markdown.txt")):
+        return True
+    if not lower.endswith(".txt"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
 class _Scan:
     def __init__(self, site_dir: Path, folder: str, markdown_only: bool) -> None:
         # content/ itself may be a link (to a shared drive, say): the site's choice, so what it
@@ -59,6 +74,7 @@ class _Scan:
         self.roots = (Path(os.path.realpath(site_dir)), Path(os.path.realpath(site_dir / folder)))
         self.markdown_only = markdown_only
         self.files: dict[str, Stamp] = {}
+        self.others: dict[str, Stamp] = {}  # under content/: photos and attachments, published if referenced
         self.problems: list[Problem] = []
         self.seen: set[tuple[int, int]] = set()  # (dev, ino) of folders entered: a loop is a folder seen twice
 
@@ -109,6 +125,13 @@ class _Scan:
                 self.warn(rel, "这不是普通文件（可能是管道或设备），已跳过。", "not a regular file; skipped")
         elif not self.markdown_only or name.lower().endswith(MARKDOWN_SUFFIXES):
             self.files[rel] = stamp_of(st)
+        elif misnamed(name, entry.path):
+            base = name[:-4] if name.lower().endswith((".md.txt", ".markdown.txt")) else name[:-4] + ".md"
+            self.fail(rel, f"文件扩展名不对：“{name}”是文章，但保存成了文本文件（.txt），不会被当作文章。"
+                           f"请把它改名为“{base}”（Windows 里先在“查看”中勾选“文件扩展名”再改名）。",
+                      f"an article saved with a .txt extension; rename it to {base!r}")
+        else:
+            self.others[rel] = stamp_of(st)
 
     def _inside(self, path: str, rel: str) -> bool:
         """A symlink is followed only when it stays inside the site folder."""
@@ -128,19 +151,21 @@ class _Scan:
         return True
 
 
-def _scan(site_dir: Path, folder: str, markdown_only: bool) -> Found:
+def _scan(site_dir: Path, folder: str, markdown_only: bool) -> _Scan:
     scan = _Scan(site_dir, folder, markdown_only)
     root = site_dir / folder
     if root.is_dir():
         scan.folder(root, folder)
-    return Found(dict(sorted(scan.files.items())), tuple(scan.problems))
+    return scan
 
 
-def scan_sources(site_dir: Path) -> Found:
-    """Every article file under content/."""
-    return _scan(site_dir, "content", markdown_only=True)
+def scan_sources(site_dir: Path) -> tuple[Found, Found]:
+    """Every article file under content/, and every other file there (photos, attachments)."""
+    scan = _scan(site_dir, "content", markdown_only=True)
+    return Found(dict(sorted(scan.files.items())), tuple(scan.problems)), Found(dict(sorted(scan.others.items())), ())
 
 
 def scan_static(site_dir: Path) -> Found:
     """Every file under static/, published as it is."""
-    return _scan(site_dir, "static", markdown_only=False)
+    scan = _scan(site_dir, "static", markdown_only=False)
+    return Found(dict(sorted(scan.files.items())), tuple(scan.problems))

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sitegen.errors import Problem
+from sitegen.imagemodel import ImageSettings
 
 # (mtime_ns, size, ctime_ns, ino): ctime and inode catch edits that keep size and
 # mtime (cp -p, rsync -t, unzip, git checkout restore the mtime, never the ctime).
@@ -45,6 +46,7 @@ class SiteConfig:
     sanitize: bool = True
     iframe_hosts: tuple[str, ...] = ()
     ancestors: tuple[Link, ...] = ()  # crumbs above the section (首页 > 医院概况)
+    images: ImageSettings = field(default_factory=ImageSettings)  # photo rendition sizes and qualities
     categories: Mapping[str, Category] = field(default_factory=dict)  # tree order
 
 
@@ -78,6 +80,15 @@ class OutputFile:
 
 
 @dataclass(frozen=True)
+class Ref:
+    target: str  # as Markdown will see it: the destination without <>, title or spaces around it
+    line: int  # in the file
+    image: bool  # ![alt](target): an image to embed; else a link
+    raw_html: bool = False  # in an HTML tag, which Markdown passes through untouched
+    described: bool = True  # an image with alt text or a title: blind readers and captions need one
+
+
+@dataclass(frozen=True)
 class Parsed:
     """What the parse pass learns of one source file."""
 
@@ -86,3 +97,6 @@ class Parsed:
     digest: str
     article: Article | None  # without its body
     problems: tuple[Problem, ...]
+    refs: tuple[Ref, ...] = ()  # what the body links to and shows
+    anchors: tuple[str, ...] = ()  # ids other pages may link to
+    cover: Ref | None = None  # the `cover:` field, at its line

@@ -16,18 +16,19 @@ import nh3
 from sitegen.urls import host_listed, web_url
 
 _GENERIC = {"id", "class", "title", "lang", "dir"}
-_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "video", "audio", "source"}
+_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption", "video", "audio", "source", "picture"}
 _ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": _GENERIC,
     "a": {"href", "hreflang", "rel"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    # srcset/sizes carry the photo renditions; browsers never run a javascript: URL from srcset.
+    "img": {"src", "alt", "width", "height", "loading", "decoding", "fetchpriority", "srcset", "sizes"},
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "scope", "style"},
     "ol": {"start", "type"},
     "video": {"src", "controls", "width", "height", "poster", "preload"},
     "audio": {"src", "controls", "preload"},
-    "source": {"src", "type"},
+    "source": {"src", "type", "srcset", "sizes", "media"},
     "iframe": {"src", "width", "height", "title", "allowfullscreen", "frameborder"},
 }
 _SCHEMES = {"http", "https", "mailto", "tel"}

@@ -11,15 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import Cache, Known
-from sitegen.fileio import file_digest
+from sitegen import media
+from sitegen.cache import Cache
 from sitegen.incremental import digest
-from sitegen.load import Found, is_racy
+from sitegen.job import ListJob, PageMedia, RenderJob
+from sitegen.load import Found
+from sitegen.media import Plan
 from sitegen.model import Article, Parsed, SiteConfig
 from sitegen.pages import Neighbours, list_pages, neighbours, output_name
 from sitegen.render import Body, Renderer
 from sitegen.tree import Verified
-from sitegen.workers import ListJob, Pool, RenderJob
+from sitegen.workers import Pool
 from sitegen.write import Sink
 
 TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
@@ -35,6 +37,7 @@ class Inputs:
     articles: list[Article]  # newest first
     parsed: dict[str, Parsed]
     statics: Found
+    plan: Plan
 
 
 @dataclass(frozen=True)
@@ -58,18 +61,22 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     sums = {a.path: inputs.parsed[a.path].digest for a in articles}
     near = neighbours(articles)
     newest = {a.path for a in articles[: config.feed_size]}
+    plan = inputs.plan
+    shown = {a.path: media.page_media(a, plan.media[a.path], plan) for a in articles}
     # An article's metadata is a function of its bytes (sums) and path, given the config,
-    # which is in the setup key; its page also shows its neighbours' titles.
-    pages = {output_name(a.url): digest(setup, keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]))
+    # which is in the setup key; its page also shows its neighbours' titles, and where its
+    # links, pictures and attachments ended up.
+    pages = {output_name(a.url): digest(setup, keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]),
+                                        _media_key(shown[a.path]))
              for a in articles}
     pages["feed.xml"] = digest(setup, keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
     feed_changed = old.get("feed.xml") != pages["feed.xml"]
-    jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path]) for a in articles
+    jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path], shown[a.path]) for a in articles
             if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in cache.excerpts
             or (feed_changed and a.path in newest)]
     full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
     if full:
-        jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path]) for a in articles]
+        jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path], shown[a.path]) for a in articles]
         old, feed_changed = {}, True
         if twin is not None:
             twin.mkdir()
@@ -84,10 +91,12 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     lists = []
     for page in list_pages(articles, config):
         path = output_name(page.path)
+        covers = {a.path: pic for a in page.articles
+                  if (pic := media.cover(a, plan.media[a.path], plan, page.path)) is not None}
         pages[path] = digest(setup, keys["list.html"], page.path, page.pager,
-                             *[a.path + sums[a.path] for a in page.articles])
+                             *[a.path + sums[a.path] for a in page.articles], repr(sorted(covers.items())))
         if old.get(path) != pages[path]:
-            lists.append(ListJob(page, {a.path: by_path[a.path] for a in page.articles}))
+            lists.append(ListJob(page, {a.path: by_path[a.path] for a in page.articles}, covers))
     written.update(pool.render_lists(lists, staging, twin))
     sink = Sink(staging, twin)
     renderer = Renderer(config, inputs.site_dir)
@@ -101,25 +110,29 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
             feed, {a.path: Body(rendered[a.path].html or "", by_path[a.path]) for a in feed}).data)
         written.add("feed.xml")
     written.update(_statics(inputs, cache, old, pages, sink, started_ns))
+    for article in articles:
+        for path, out in media.outputs(article, plan.media[article.path], plan, inputs.site_dir).items():
+            pages[path] = out.key
+            if old.get(path) != out.key:
+                (sink.link if out.link else sink.copy)(path, out.source)
+                written.add(path)
     return Site(pages, written, full, twin is not None, digest(sorted(pages.items())))
 
 
 def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str, str], sink: Sink,
              started_ns: int) -> list[str]:
-    """static/ is copied as it is; a file is hashed only when its stamp changed (an 800 MB video too)."""
-    known = cache.statics
-    cache.statics = {}
+    """static/ is copied as it is; a file is hashed only when its stamp changed."""
     written = []
-    for path, stamp in inputs.statics.files.items():
-        seen = known.get(path)
-        if seen is None or seen.stamp != stamp or seen.racy:
-            seen = Known(stamp, is_racy(stamp, started_ns), file_digest(inputs.site_dir / path))
-        cache.statics[path] = seen
-        pages[path] = seen.digest
-        if old.get(path) != seen.digest:
+    for path, key in media.digests(cache, inputs.statics.files, inputs.site_dir, started_ns).items():
+        pages[path] = key
+        if old.get(path) != key:
             sink.copy(path, inputs.site_dir / path)
             written.append(path)
     return written
+
+
+def _media_key(shown: PageMedia) -> str:
+    return digest(repr(sorted(shown.targets.items())), repr(sorted(shown.pictures.items())), repr(shown.attachments))
 
 
 def check_sources(articles: Sequence[Article]) -> dict[str, str]:

@@ -250,7 +250,7 @@ def test_unreadable_article_is_an_error(make_site: Site, monkeypatch: pytest.Mon
                                         capsys: pytest.CaptureFixture[str]) -> None:
     import builtins
 
-    import sitegen.workers
+    import sitegen.job
 
     site = make_site(articles(2))
 
@@ -259,7 +259,7 @@ def test_unreadable_article_is_an_error(make_site: Site, monkeypatch: pytest.Mon
             raise PermissionError(13, "Permission denied", str(file))
         return builtins.open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(sitegen.workers, "open", guarded_open, raising=False)
+    monkeypatch.setattr(sitegen.job, "open", guarded_open, raising=False)
     assert main(["build", str(site)]) == 1
     err = capsys.readouterr().err
     assert "content/2015/a000.md: 错误：无法读取" in err and "internal error" not in err
@@ -351,15 +351,15 @@ def test_content_folder_itself_may_be_a_link(make_site: Site, tmp_path: Path,
 
 
 def test_unchanged_static_files_are_neither_read_nor_copied(make_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sitegen.site
+    import sitegen.media
 
     monkeypatch.setattr("sitegen.load.RACY_NS", 0)  # as if the files were written more than 2 s ago
     site = make_site(articles(2))
     (site / "static/video.mp4").write_bytes(os.urandom(3 << 20))
     build(site, site / "build")
     read: list[str] = []
-    real = sitegen.site.file_digest
-    monkeypatch.setattr(sitegen.site, "file_digest", lambda p: read.append(str(p)) or real(p))
+    real = sitegen.media.file_digest
+    monkeypatch.setattr(sitegen.media, "file_digest", lambda p: read.append(str(p)) or real(p))
     monkeypatch.setattr("sitegen.write.copy_file", lambda *a: read.append("copy"))
     assert build(site, site / "build").written == 0
     assert read == []
@@ -407,20 +407,20 @@ def test_nothing_changed_reads_no_cache_rows_and_writes_nothing(make_site: Site,
 def test_article_saved_again_during_the_build_is_not_mixed(make_site: Site, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     """Metadata from one version of a file and the body from another would never match."""
-    import sitegen.workers
+    import sitegen.job
 
     site = make_site(articles(3))
     build(site, site / "build")
     before = tree(site / "build")
     path = site / "content/2015/a000.md"
     path.write_text(article_text("第一版", date="2015-01-01"), "utf-8")
-    real = sitegen.workers._Worker.render
+    real = sitegen.job.Worker.render
 
     def save_meanwhile(self: object, job: object, sink: object) -> object:
         path.write_text(article_text("第二版", date="2015-01-01", body="[" * 50_000), "utf-8")
         return real(self, job, sink)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sitegen.workers._Worker, "render", save_meanwhile)
+    monkeypatch.setattr(sitegen.job.Worker, "render", save_meanwhile)
     assert main(["build", str(site)]) == 1
     assert "content/2015/a000.md: 错误：这篇文章在构建过程中被修改了" in capsys.readouterr().err
     assert tree(site / "build") == before
