@@ -126,7 +126,9 @@ def render_still(im: Image.Image, profile: ImageCms.ImageCmsProfile | None, kind
     # HEIC/PNG have no draft mode: halving by box-averaging first matches what JPEG gets from its DCT.
     base = to_srgb(resized(im, min(im.width, base_width(settings, width, height)), out.size, 1.0), profile)
     top = resized(base, max(widths), out.size)
-    lossless, top_bytes = (False, b"") if photo else graphic_webp(top)
+    lossless, top_bytes = False, b""
+    if not photo:  # a long screenshot past WebP's height limit skips the trial: its narrow widths stay lossless
+        lossless, top_bytes = graphic_webp(top) if top.height <= WEBP_MAX else (True, b"")
     quality = settings.webp_quality if photo else GRAPHIC_LOSSY_QUALITY
     method = WEBP_METHOD_PHOTO if photo else WEBP_METHOD_GRAPHIC
     fb_width = min(settings.fallback_width, width)
