@@ -113,7 +113,7 @@ def decode(im: ImageFile.ImageFile, need: tuple[int, int] | None) -> Image.Image
     smallest DCT scale (1/2, 1/4, 1/8) that still covers it: 4x less work at 1/2.
     """
     turn = orientation(im)
-    if need and im.format == "JPEG":
+    if need and im.format in ("JPEG", "MPO"):  # Pillow names a JPEG with a second (depth) picture MPO
         im.draft("RGB", (need[1], need[0]) if turn in (5, 6, 7, 8) else need)
     im.load()
     return im.transpose(TRANSPOSE[turn]) if turn in TRANSPOSE else im
@@ -142,7 +142,7 @@ def to_8bit_rgb(im: Image.Image, fmt: str) -> Image.Image:
 
 
 def cmyk_to_rgb(im: Image.Image, fmt: str) -> Image.Image:
-    if fmt == "JPEG" and "adobe" not in im.info:
+    if fmt in ("JPEG", "MPO") and "adobe" not in im.info:
         # Pillow reads every CMYK JPEG as Adobe-inverted; without Adobe's APP14 marker the
         # samples are plain CMYK, so undo the inversion or the photo comes out as a negative.
         icc = im.info.get("icc_profile")

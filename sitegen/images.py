@@ -37,7 +37,7 @@ from sitegen.svg import clean_svg, svg_size
 __all__ = ["PROCESSOR_VERSION", "ImageError", "ImageInfo", "ImageSettings", "Rendition", "entry_dir", "lookup",
            "process", "prune"]
 
-PHOTO_FORMATS = {"JPEG", "HEIF", "AVIF", "BMP", "TIFF"}
+PHOTO_FORMATS = {"JPEG", "MPO", "HEIF", "AVIF", "BMP", "TIFF"}  # MPO: a phone JPEG with a depth/second image
 
 
 def lookup(digest: str, settings: ImageSettings, cache_root: Path) -> ImageInfo | None:

@@ -369,6 +369,17 @@ def test_draft_decodes_jpeg_at_reduced_scale_with_orientation(tmp_path: Path) ->
     assert is_red(out.getpixel((10, 10)))
 
 
+def test_phone_mpo_jpeg_is_a_photo_decoded_in_draft_mode(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "portrait.jpg"  # many phones add a depth map: Pillow calls such a JPEG "MPO"
+    up = upright_picture(2000, 1500)
+    up.save(path, "MPO", save_all=True, append_images=[up.resize((200, 150))])
+    with Image.open(path) as im:
+        assert im.format == "MPO"
+        assert imagefmt.decode(im, (900, 600)).size == (1000, 750)
+    info = run(path, cache, ImageSettings(widths=(480, 900)))
+    assert info.kind == "photo" and info.fallback.mime == "image/jpeg"
+
+
 def test_cache_hit_does_not_decode(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "a.jpg"
     upright_picture(600, 400).save(path)
