@@ -17,6 +17,14 @@ _GBK_HINT = (
 
 
 @dataclass(frozen=True)
+class Keys:
+    """What the caller knows of the front matter's keys."""
+
+    text: Collection[str] = ()  # every scalar in the value is the text typed (title, extra)
+    raw: Collection[str] = ()  # a scalar value is handed over as typed, for the caller to parse (date)
+
+
+@dataclass(frozen=True)
 class Document:
     fields: tuple[Field, ...]
     body: str
@@ -38,8 +46,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def split(text: str, path: str, text_keys: Collection[str] = ()) -> tuple[Document | None, list[Problem]]:
-    """The front matter's fields and the body; scalar values of `text_keys` are kept as written."""
+def split(text: str, path: str, keys: Keys = Keys()) -> tuple[Document | None, list[Problem]]:
+    """The front matter's fields and the body; values are read as `keys` says."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         return None, [Problem(
@@ -57,7 +65,7 @@ def split(text: str, path: str, text_keys: Collection[str] = ()) -> tuple[Docume
             "front matter opened with `---` on line 1 is never closed",
         )]
     yaml_text, removed = clean_front_matter("\n".join(lines[1:end]))
-    fields, problems = parse_mapping(yaml_text, path, line_offset=1, text_keys=text_keys)
+    fields, problems = parse_mapping(yaml_text, path, line_offset=1, text_keys=keys.text, raw_keys=keys.raw)
     if removed:  # warned at the line of the field the character was in
         starts = sorted(f.line for f in fields)
         problems = [*(removed_warning(path, _field_line(starts, i + 2), char) for i, char in removed), *problems]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sitegen.controls import clean_body, first_control, removed_warning, strip_controls
 from sitegen.dates import DateError, parse_date
 from sitegen.errors import Problem, SiteError, did_you_mean, split_warnings
-from sitegen.frontmatter import Document, decode, split
+from sitegen.frontmatter import Document, Keys, decode, split
 from sitegen.limits import check_body
 from sitegen.model import Article, SiteConfig, SourceFile
 from sitegen.slugs import make_slug, slug_from_filename
@@ -22,9 +22,11 @@ from sitegen.slugs import make_slug, slug_from_filename
 REQUIRED = ("title", "date", "category")
 TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug", "cover")
 # Read as the editor wrote them, not as YAML types them: `title: 2024.10` is not a float,
-# `source: 0701` not octal 449, and a 5,000-digit date is not an int() too long to make.
-RAW_FIELDS = (*TEXT_FIELDS, "date")
+# `source: 0701` not octal 449, `author: yes` not True, and a 5,000-digit date is not an
+# int() too long to make (sitegen.dates reads the date's text). Everything inside `extra`
+# is text too: templates print it, and "0701" printed as 449 is not what was typed.
 KNOWN = (*REQUIRED, "source", "slug", "author", "summary", "cover", "draft", "extra")
+KEYS = Keys(text=(*TEXT_FIELDS, "extra"), raw=("date",))
 # Folders that listing pages own; an article there would overwrite one.
 RESERVED_PREFIXES = ("category/", "page/", "static/")
 
@@ -78,8 +80,7 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
                 f"unknown field {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
             ))
             continue
-        value, problem = _field_value(f.key, f.raw if f.key in RAW_FIELDS and f.raw is not None else f.value,
-                                      path, f.line)
+        value, problem = _field_value(f.key, f.value, path, f.line)
         lines[f.key] = f.line
         if problem:
             problems.append(problem)
@@ -111,7 +112,13 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
             f"unknown category {category!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
         ))
     slug = make_slug(values["slug"]) if values.get("slug") else slug_from_filename(PurePosixPath(path).stem)
-    if not slug:
+    if not slug and values.get("slug"):  # `slug: ~` is the text "~" now, not "no slug"
+        problems.append(Problem(
+            path, lines["slug"], f"网址名（slug）“{values['slug']}”里没有可用的字母、数字或汉字。"
+            "请写成 slug: dang-ri-huo-dong 这样的英文字母、数字和减号，或删去这一行（改用文件名）。",
+            f"slug {values['slug']!r} has no letters or digits for a URL; write e.g. slug: dang-ri-huo-dong",
+        ))
+    elif not slug:
         problems.append(Problem(
             path, lines.get("slug", 1), "无法从文件名得到网址名，请添加一行 slug，例如 slug: dang-ri-huo-dong",
             "cannot derive a URL slug; add `slug:`",
@@ -137,7 +144,7 @@ def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None
     if problem:
         return None, [problem]
     assert text is not None
-    doc, found = split(text, source.path, RAW_FIELDS)
+    doc, found = split(text, source.path, KEYS)
     if doc is None or any(not p.warning for p in found):
         return None, found
     control = first_control(doc.body)

@@ -3,9 +3,10 @@
 Shared by site.yaml and article front matter, so both report errors at the
 editor's line. Timestamps are not resolved by YAML: sitegen parses dates itself,
 so an impossible date is an error at its line, not a constructor crash. Keys are
-their text as written; values that are text to sitegen can be kept as written too
-(`text_keys`), so `title: 2024.10` stays "2024.10". Hostile YAML (alias bombs, deep
-nesting) is refused by sitegen.yamlsafe before any value is built.
+their text as written; values that are text to sitegen are kept as written too
+(`text_keys`, see sitegen.yamltext), so `title: 2024.10` stays "2024.10", and a
+scalar the caller parses itself (`raw_keys`: dates) is handed over untyped. Hostile
+YAML (alias bombs, deep nesting) is refused by sitegen.yamlsafe before any value is built.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sitegen import yamlsafe
+from sitegen import yamlsafe, yamltext
 from sitegen.errors import Problem
 
 try:  # libyaml is several times faster on large sites
@@ -42,7 +43,7 @@ class Field:
     value: Any
     line: int  # 1-based line in the file
     item_lines: tuple[int, ...] = ()  # when the value is a list: the line of each item
-    raw: str | None = None  # a scalar's text as written (None for null and for lists and mappings)
+    raw: str | None = None  # a scalar's text as written (None when empty, and for lists and mappings)
 
 
 _NULL = "tag:yaml.org,2002:null"
@@ -98,24 +99,48 @@ def _construct_problem(exc: Exception, path: str, line: int) -> Problem:
     )
 
 
+def _refused(text: str, path: str, line_offset: int) -> Problem | None:
+    """Hostile nesting or aliases, found from the parser's events before anything is composed."""
+    if "*" not in text and not yamlsafe.may_nest_deeply(text):
+        return None
+    walker = _Loader(text)
+    try:
+        return yamlsafe.check_events(walker, path, line_offset)
+    except yaml.YAMLError as exc:
+        return _yaml_error(exc, path, line_offset, text)
+    finally:
+        walker.dispose()
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node graph of `text`, or None when YAML refuses it: a second reading, to explain an error."""
+    if _refused(text, "", 0):
+        return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and "*" in text and isinstance(node, yaml.MappingNode) \
+                and yamlsafe.check_sizes(node.value, "", 0):
+            return None
+        return node  # type: ignore[no-any-return]
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
 def parse_mapping(
-    text: str, path: str, line_offset: int = 0, text_keys: Collection[str] = ()
+    text: str, path: str, line_offset: int = 0, text_keys: Collection[str] = (), raw_keys: Collection[str] = ()
 ) -> tuple[list[Field], list[Problem]]:
     """Parse `text` as a YAML mapping; `line_offset` maps its lines to the file's.
 
-    Scalar values of `text_keys` are kept as the text written, not typed by YAML.
+    Every scalar in the values of `text_keys` is the text typed (sitegen.yamltext);
+    scalar values of `raw_keys` are handed over as typed, for the caller to parse.
     """
     aliases = "*" in text
-    if aliases or yamlsafe.may_nest_deeply(text):
-        walker = _Loader(text)
-        try:
-            refused = yamlsafe.check_events(walker, path, line_offset)
-        except yaml.YAMLError as exc:
-            return [], [_yaml_error(exc, path, line_offset, text)]
-        finally:
-            walker.dispose()
-        if refused:
-            return [], [refused]
+    refused = _refused(text, path, line_offset)
+    if refused:
+        return [], [refused]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -133,6 +158,7 @@ def parse_mapping(
         fields: list[Field] = []
         problems: list[Problem] = []
         seen: dict[str, int] = {}
+        lines = text.split("\n")
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + line_offset
             if not isinstance(key_node, yaml.ScalarNode):
@@ -148,8 +174,13 @@ def parse_mapping(
                 continue
             seen[key] = line
             scalar = isinstance(value_node, yaml.ScalarNode)
-            raw = value_node.value if scalar and value_node.tag != _NULL else None
-            if scalar and key in text_keys:
+            # `null` and `~` are what was typed; only an empty value is nothing
+            raw = value_node.value if scalar and (value_node.tag != _NULL or value_node.value) else None
+            if key in text_keys:
+                value, found = yamltext.text_value(value_node, lines, path, line_offset)
+                problems.extend(found)
+                raw = value if isinstance(value, str) and value else None
+            elif scalar and key in raw_keys:
                 value = raw
             else:
                 try:

@@ -5,6 +5,7 @@ import pytest
 
 from sitegen.errors import SiteError
 from sitegen.model import SiteConfig, SourceFile
+from sitegen.slugs import make_slug
 from sitegen.validate import validate
 from tests.conftest import article_text
 
@@ -121,3 +122,63 @@ def test_dates_past_the_calendar_are_errors_at_their_line(config: SiteConfig, da
 def test_unbalanced_quotes_in_a_plain_scalar_are_kept(config: SiteConfig) -> None:
     [a] = run(config, {"content/a.md": article_text('他说"你好"', source="新华社 ")})
     assert (a.title, a.source) == ('他说"你好"', "新华社")
+
+
+# What YAML would type, typed unquoted: each stays the editor's text.
+TYPED = ["2024.10", "0701", "yes", "no", "on", "off", "null", "~", "1e3", "12:30:00", "0x1F", ".inf", "2024-10-01",
+         "true", "False", "-.5", "0o17", "1_000", "+12"]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_every_text_field_keeps_what_was_typed(config: SiteConfig, typed: str) -> None:
+    [a] = run(config, {"content/a.md": article_text(typed, source=typed, author=typed, summary=typed, cover=typed)})
+    assert (a.title, a.source, a.author, a.summary, a.cover) == (typed,) * 5
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_slug_and_category_keep_what_was_typed(config: SiteConfig, typed: str) -> None:
+    [found] = errors(config, {"content/a.md": article_text(category=typed)})
+    assert found[1:] == (4, f"unknown category {typed!r}")  # not True, None or 449
+    slug = make_slug(typed)
+    if slug:
+        [a] = run(config, {"content/a.md": article_text(slug=typed)})
+        assert a.slug == slug
+    else:  # `slug: ~` is not "no slug": it asks for a URL that cannot be made
+        [(_, line, en)] = errors(config, {"content/a.md": article_text(slug=typed)})
+        assert line == 5 and en.startswith(f"slug {typed!r} has no letters or digits")
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_extra_keeps_what_was_typed_at_any_depth(config: SiteConfig, typed: str) -> None:
+    """Templates print `extra`: they get the text typed, as for title."""
+    extra = f"\n  a: {typed}\n  b:\n    - {typed}\n    - {{c: {typed}}}\n  {typed}: d"
+    [a] = run(config, {"content/a.md": article_text(extra=extra)})
+    assert a.extra == {"a": typed, "b": [typed, {"c": typed}], typed: "d"}
+
+
+def test_extra_quoted_empty_and_block_values(config: SiteConfig) -> None:
+    extra = "\n  q: '0701'\n  e:\n  l: |\n    第一行\n    第二行\n  n: [1, 2.0, yes]"
+    [a] = run(config, {"content/a.md": article_text(extra=extra)})
+    assert a.extra == {"q": "0701", "e": "", "l": "第一行\n第二行\n", "n": ["1", "2.0", "yes"]}
+
+
+def test_a_text_field_written_null_is_its_text(config: SiteConfig) -> None:
+    [a] = run(config, {"content/a.md": article_text("null", author="~", source="")})
+    assert (a.title, a.author, a.source) == ("null", "~", "")
+    [(_, line, en)] = errors(config, {"content/a.md": article_text("")})
+    assert (line, en) == (2, "'title' is empty")
+
+
+def test_dates_keep_their_own_parser(config: SiteConfig) -> None:
+    [a] = run(config, {"content/a.md": article_text(date="2024-10-01  # 发布日期")})
+    assert a.date == datetime(2024, 10, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    [(_, line, en)] = errors(config, {"content/a.md": article_text(date="null")})
+    assert line == 3 and en.startswith("cannot read date 'null'")
+
+
+def test_hashtag_title_builds_and_a_comment_after_text_is_an_error(config: SiteConfig) -> None:
+    [a] = run(config, {"content/a.md": article_text("学习贯彻 #二十大# 精神专题", draft="false  # 已审")})
+    assert a.title == "学习贯彻 #二十大# 精神专题"
+    [(_, line, en)] = errors(config, {"content/a.md": article_text(category="党建园地  # 栏目")})
+    assert line == 4 and "' #' starts a YAML comment" in en
+

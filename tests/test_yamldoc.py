@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from sitegen.yamldoc import parse_mapping
+from sitegen.yamldoc import compose, parse_mapping
 
 
 def laughs(levels: int, key_alias: bool = False) -> str:
@@ -92,9 +92,9 @@ def test_raw_text_of_plain_scalars() -> None:
                                   "slug: ~\ndraft: true\n", "x.md", text_keys={"title", "source", "author",
                                                                                "summary", "slug"})
     assert not found
-    assert {f.key: f.value for f in fields} == {
-        "title": "2024.10", "source": "0701", "author": "true", "summary": "0701", "slug": None, "draft": True}
-    assert [f.raw for f in fields] == ["2024.10", "0701", "true", "0701", None, "true"]
+    assert {f.key: f.value for f in fields} == {  # `~` is what was typed: only an empty value is nothing
+        "title": "2024.10", "source": "0701", "author": "true", "summary": "0701", "slug": "~", "draft": True}
+    assert [f.raw for f in fields] == ["2024.10", "0701", "true", "0701", "~", "true"]
 
 
 def test_long_number_as_text_is_not_constructed() -> None:
@@ -106,3 +106,65 @@ def test_control_character_error_has_a_line() -> None:
     """The YAML reader refuses control characters; its error carries a position, not a mark."""
     [(line, _)] = problems("title: 标题\nsource: 人民\x01网\n")
     assert line == 3
+
+
+TEXT = {"title", "extra"}
+
+
+def test_text_keys_keep_every_scalar_inside_as_typed() -> None:
+    fields, found = parse_mapping("extra:\n  a: 0701\n  b: [yes, ~, 1e3]\n  c: {d: 12:30:00}\n  e:\n  1: x\n",
+                                  "x.md", text_keys=TEXT)
+    assert not found
+    assert fields[0].value == {"a": "0701", "b": ["yes", "~", "1e3"], "c": {"d": "12:30:00"}, "e": "", "1": "x"}
+    assert fields[0].raw is None  # a mapping has no text of its own
+
+
+def test_other_keys_are_typed_by_yaml() -> None:
+    fields, found = parse_mapping("extra: {a: 0701}\ndraft: yes\n", "x.md")
+    assert not found and [f.value for f in fields] == [{"a": 449}, True]
+
+
+def test_duplicate_key_inside_a_text_value() -> None:
+    """YAML keeps the last silently: one of the two values the editor typed would vanish."""
+    found = parse_mapping("extra:\n  a: 1\n  b:\n    c: 2\n    c: 3\n", "x.md", line_offset=1, text_keys=TEXT)[1]
+    assert [(p.line, p.en) for p in found] == [(6, "duplicate key 'c' (first at line 5)")]
+
+
+def test_merge_keys_and_aliases_inside_a_text_value() -> None:
+    text = "base: &b {x: 1, y: 2}\nextra:\n  <<: *b\n  y: 3\n  z: *b\n"
+    fields, found = parse_mapping(text, "x.md", text_keys=TEXT)
+    assert not found and fields[1].value == {"x": "1", "y": "3", "z": {"x": "1", "y": "2"}}
+    [problem] = parse_mapping("extra:\n  <<: 5\n", "x.md", text_keys=TEXT)[1]
+    assert problem.line == 2 and "merges a mapping" in problem.en
+
+
+def test_a_list_as_a_key_inside_a_text_value() -> None:
+    [problem] = parse_mapping("extra:\n  ? [a, b]\n  : c\n", "x.md", text_keys=TEXT)[1]
+    assert problem.line == 2 and "key" in problem.en
+
+
+def test_hostile_text_values_are_still_refused() -> None:
+    [problem] = parse_mapping(laughs(4).replace("title:", "extra:"), "x.md", text_keys=TEXT)[1]
+    assert "too large" in problem.en
+    found = parse_mapping("extra: " + "[" * 60 + "]" * 60 + "\n", "x.md", text_keys=TEXT)[1]
+    assert found and "deep" in found[0].en
+
+
+def test_compose_is_a_quiet_second_reading() -> None:
+    assert compose("a: [\n") is None
+    assert compose("extra: " + "[" * 100000 + "]" * 100000) is None
+    assert compose(laughs(5)) is None
+    node = compose("a: b\n")
+    assert node is not None and node.value[0][0].value == "a"
+
+
+@pytest.mark.parametrize("text, value, en", [
+    ("title: 学习 #二十大# 精神\n", "学习 #二十大# 精神", None),
+    ("title: 学习 # 备注\n", "学习", "' #' starts a YAML comment, so '# 备注' would be dropped"),
+    ("title: '学习' # 备注\n", "学习", None),
+    ("title: 学习#二十大\n", "学习#二十大", None),
+])
+def test_hash_after_a_plain_text_value(text: str, value: str, en: str | None) -> None:
+    fields, found = parse_mapping(text, "x.md", text_keys=TEXT)
+    assert fields[0].value == fields[0].raw == value
+    assert [p.en.split(";")[0] for p in found] == ([en] if en else [])
