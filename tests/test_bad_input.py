@@ -147,3 +147,29 @@ def test_python_error_in_a_template_names_its_line(make_site: Callable[..., Path
     path.write_text("".join(lines).replace("{{ 1/0 }}", "{{ page.title | round }}"), encoding="utf-8")
     done = build(site)
     assert done.returncode == 1 and f"templates/{template}:{line}: 错误：模板错误" in done.stderr, done.stderr
+
+
+MEDIA = BAD / "media"
+MEDIA_EXPECTED: dict[str, list] = yaml.safe_load((MEDIA / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_bad_media_case_has_an_expectation() -> None:
+    assert sorted(MEDIA_EXPECTED) == sorted(p.name for p in MEDIA.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", sorted(MEDIA_EXPECTED))
+def test_bad_photo_attachment_or_reference_fails_cleanly(live_site: Path, name: str) -> None:
+    """A bad photo or a dangling reference: an error at the article's line, the live site and other pages untouched."""
+    line, message = MEDIA_EXPECTED[name]
+    before = snapshot(live_site / "build")
+    shutil.copytree(MEDIA / name, live_site / "content" / name)
+    done = build(live_site)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    where = f"content/{name}/index.md:{line}: 错误："
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(where), done.stderr
+    assert re.search(r"[\u4e00-\u9fff]", first[len(where):]), "Chinese message first"
+    assert message in done.stderr
+    assert "共 1 个错误" in done.stderr
+    assert snapshot(live_site / "build") == before
