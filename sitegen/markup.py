@@ -6,6 +6,7 @@ costs far more than converting a typical article.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
@@ -18,10 +19,47 @@ from markdown.util import AtomicString
 
 from sitegen.controls import clean_body
 
-# Han, kana, CJK symbols and full-width punctuation: the scripts written without spaces.
-_CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—"
-# A line break between two CJK characters, allowing emphasis markers around it.
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])([*_~`]*)[ \t]*\n[ \t]*([*_~`]*)(?=[{_CJK}])")
+# Scripts written without spaces between words: Han (with the supplementary planes rare
+# names use), kana, bopomofo, CJK symbols and punctuation, full-width forms. Not U+3000:
+# the ideographic space is a space.
+_CJK = ("\u2e80-\u2fdf\u3001-\u30ff\u3100-\u312f\u31a0-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f"
+        "\uff00-\uffef\U00020000-\U0003134f")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# Quotes, ellipsis and dash both scripts use: they take the side of the nearest other
+# character, so “中文”\n“中文” joins and “hello”\nworld does not.
+_SHARED = frozenset("“”‘’…—")
+_UNSURE = _SHARED | {"", "\x02", "\x03"}  # for a quick decision: shared, string's end, placeholder
+_NONE, _LATIN, _HAN, _SHARED_ONLY = 0, 1, 2, 3  # the nearest visible character on one side of a break
+_BREAK = re.compile(r"([ \t]*\n[ \t]*)")  # a soft line break, as Markdown leaves it, with the blanks around it
+# An escaped character, or raw HTML in the stash: still placeholders until priority 0.
+_PLACEHOLDER = re.compile("\x02(wzxhzdk:)?([0-9]+)\x03")
+# Never entered: code blocks, and things that are not text (an image is no character).
+_OPAQUE = frozenset({"pre", "img", "picture", "br", "hr", "video", "audio", "iframe", "script", "style", "math"})
+
+
+def _side(text: str, last: bool) -> int:
+    """The nearest character of `text` from its end (`last`) or start, as _NONE/_LATIN/_HAN/_SHARED_ONLY."""
+    shared = False
+    for ch in reversed(text) if last else text:
+        if ch in _SHARED:
+            shared = True
+        elif not ch.isspace():
+            return _HAN if _CJK_CHAR.match(ch) else _LATIN
+    return _SHARED_ONLY if shared else _NONE
+
+
+def cjk_edge(text: str, last: bool) -> bool | None:
+    """Whether `text` ends (`last`) or starts in CJK, for the no-space rule; None if it is blank."""
+    return None if (side := _side(text, last)) == _NONE else side != _LATIN
+
+
+def _set(el: etree.Element, attr: str, text: str) -> None:
+    setattr(el, attr, AtomicString(text) if isinstance(getattr(el, attr), AtomicString) else text)
+
+
+def _joins(before: int, after: int) -> bool:
+    """Chinese takes no space at a line break if either neighbour is CJK; Latin keeps its space."""
+    return before != _NONE and after != _NONE and (before != _LATIN or after != _LATIN)
 
 
 class _AsteriskRun(InlineProcessor):
@@ -32,18 +70,120 @@ class _AsteriskRun(InlineProcessor):
 
 
 class _JoinCjkLines(Treeprocessor):
-    """Drop soft line breaks between CJK characters.
+    """Drop soft line breaks next to CJK text, which browsers would show as a space.
 
-    Browsers render a newline as a space, which Chinese text never has. Runs
-    before inline parsing so a break next to `**` markers is seen too.
+    Runs after inline parsing, so the characters either side of a break are known even
+    when they sit in a link, emphasis, inline code or footnote mark: one walk in document
+    order, the text between block starts and ends (and <br>, images) being one flow.
     """
 
+    blocks: frozenset[str] = frozenset()
+
     def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            if el.tag in ("pre", "code"):
+        # (element, "text"/"tail", may change) in document order; None where a flow ends
+        self.slots: list[tuple[etree.Element, str, bool] | None] = []
+        self.blocks = self.blocks or frozenset(self.md.block_level_elements)  # complete by the first run
+        if self._walk(root):  # most articles have no soft break at all: stop after one walk
+            self._join()
+
+    def _walk(self, parent: etree.Element) -> bool:
+        found = False
+        for el in parent:
+            tag = el.tag
+            block = tag in self.blocks
+            if tag in _OPAQUE:
+                self.slots.append(None)
+            else:
+                if block:
+                    self.slots.append(None)
+                # A block's blank text is the indentation prettify adds; inline code stays as written.
+                if el.text and not (block and el.text.isspace()):
+                    found = self._take(el, "text", tag != "code") or found
+                found = self._walk(el) or found
+                if block:
+                    self.slots.append(None)
+            if el.tail:  # after a block a flow starts: a break there has nothing before it
+                found = self._take(el, "tail", not block) or found
+        return found
+
+    def _take(self, el: etree.Element, attr: str, writable: bool) -> bool:
+        """Add a string to the flow, joining its breaks plainly beside Han. Whether breaks are left for `_join`.
+
+        Han on one side, a plain character on the other: the usual case, settled by a look at two
+        characters (a lookbehind regex over the CJK ranges cost five times as much).
+        """
+        self.slots.append((el, attr, writable))
+        text = getattr(el, attr)
+        if not writable or "\n" not in text:
+            return False
+        parts = _BREAK.split(text)  # segment, break, segment, ..., segment
+        left = False
+        for k in range(1, len(parts), 2):
+            a, b = parts[k - 1][-1:], parts[k + 1][:1]
+            if a in _UNSURE or b in _UNSURE or a.isspace() or b.isspace():
+                left = True
+            elif _CJK_CHAR.match(a) or _CJK_CHAR.match(b):
+                parts[k] = ""
+        if (joined := "".join(parts)) != text:
+            _set(el, attr, joined)
+        return left
+
+    def _join(self) -> None:
+        """The breaks `_take` left, each decided by the nearest visible characters, in one pass."""
+        before = _NONE  # the nearest visible character so far in this flow
+        # Breaks (parts of a split string, index, before) followed by nothing visible yet, or by shared punctuation.
+        waiting: list[tuple[list[str], int, int]] = []
+        shared: list[tuple[list[str], int, int]] = []
+        edits: list[tuple[etree.Element, str, list[str]]] = []
+
+        def settle(breaks: list[tuple[list[str], int, int]], after: int) -> None:
+            for parts, k, at in breaks:
+                parts[k] = "" if _joins(at, after) else parts[k]
+
+        def visible(segment: str) -> None:
+            nonlocal before, waiting, shared
+            if "\x02" in segment:
+                segment = _PLACEHOLDER.sub(self._decode, segment)
+            if not segment or segment.isspace():
+                return
+            if waiting or shared:
+                after = _side(segment, last=False)
+                if after == _SHARED_ONLY:
+                    shared += waiting  # in place: a copy here made long runs quadratic
+                    waiting = []
+                elif after != _NONE:
+                    settle(waiting + shared, after)
+                    waiting, shared = [], []
+            end = _side(segment, last=True)
+            if end in (_LATIN, _HAN) or (end == _SHARED_ONLY and before == _NONE):
+                before = end
+
+        for slot in [*self.slots, None]:
+            if slot is None:  # the flow ends: breaks followed by nothing stay
+                settle(shared, _SHARED_ONLY)
+                before, waiting, shared = _NONE, [], []
                 continue
-            if el.text and "\n" in el.text and not isinstance(el.text, AtomicString):
-                el.text = _CJK_BREAK.sub(r"\1\2", el.text)
+            el, attr, writable = slot
+            text = getattr(el, attr)
+            if not writable or "\n" not in text:
+                visible(text)
+                continue
+            parts = _BREAK.split(text)  # segment, break, segment, ..., segment
+            visible(parts[0])
+            for k in range(1, len(parts), 2):
+                waiting.append((parts, k, before))
+                visible(parts[k + 1])
+            edits.append((el, attr, parts))
+        for el, attr, parts in edits:
+            _set(el, attr, "".join(parts))
+
+    def _decode(self, m: re.Match[str]) -> str:
+        """What a placeholder shows: an escaped character, an entity's character, or nothing (a tag)."""
+        if not m.group(1):
+            return chr(int(m.group(2)))
+        stash, n = self.md.htmlStash.rawHtmlBlocks, int(m.group(2))
+        raw = stash[n] if n < len(stash) else ""
+        return html.unescape(raw) if isinstance(raw, str) and raw.startswith("&") else ""
 
 
 class _HeadingIds(Treeprocessor):
@@ -75,8 +215,9 @@ class ChineseExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Above em_strong (60) and not_strong (70), so the run is claimed first.
         md.inlinePatterns.register(_AsteriskRun(r"(\*{4,}|_{4,})", md), "asterisk_run", 80)
-        # The inline processor is registered at 20; this must see the raw text.
-        md.treeprocessors.register(_JoinCjkLines(md), "join_cjk_lines", 25)
+        # After inline (20): the text is final, each break's neighbours known. After attr_list
+        # (8), whose `{: .x}` on a paragraph's last line needs the break before it.
+        md.treeprocessors.register(_JoinCjkLines(md), "join_cjk_lines", 6)
         # After inline (20) and attr_list (8), so `{#id}` wins and the text is final.
         md.treeprocessors.register(_HeadingIds(md), "heading_ids", 5)
 
