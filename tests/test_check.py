@@ -12,25 +12,37 @@ from tests.conftest import article_text
 
 
 def test_clean_site_passes(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    site = make_site({"a.md": article_text(body="见[首页](../../../../)。")})
+    site = make_site({"a.md": article_text(body="见[另一篇](b.md)。"),
+                      "b.md": article_text("另一篇", date="2021-01-01")})
     assert main(["check", str(site)]) == 0
     assert "check passed" in capsys.readouterr().out
     assert not (site / "build").exists()
 
 
-def test_broken_links_images_and_alt(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    body = "[坏链接](../../../../no-such-page/)\n\n![](../../../../static/missing.png)\n\n[锚点](#nowhere)"
+def test_broken_references_are_build_errors_at_their_lines(make_site: Callable[..., Path],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    body = "[坏链接](no-such-page.md)\n\n![](/static/missing.png)\n\n[锚点](#nowhere)"
     site = make_site({"2020/a.md": article_text(body=body)})
-    assert main(["build", str(site)]) == 0
-    live = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
     assert main(["check", str(site)]) == 1
     err = capsys.readouterr().err
-    assert "content/2020/a.md: 错误：链接 ../../../../no-such-page/" in err
-    assert "broken link ../../../../static/missing.png" in err
-    assert "image ../../../../static/missing.png has no alt text" in err
-    assert "broken anchor #nowhere" in err
-    assert "共 4 个错误" in err
-    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == live
+    assert "content/2020/a.md:7: 错误：找不到文章“no-such-page.md”" in err
+    assert "content/2020/a.md:9: 错误：找不到文件“/static/missing.png”" in err
+    assert "content/2020/a.md:11: 错误：锚点“#nowhere”在本文中不存在" in err
+    assert not (site / "build").exists()
+
+
+def test_check_finds_what_templates_break(tmp_path: Path) -> None:
+    """Links that no article wrote (a theme's, say) are checked in the built pages."""
+    from sitegen.check import check_output
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/index.html").write_text(
+        '<title>甲</title><a href="../no-such-page/">x</a><img src="../static/missing.png">'
+        '<a href="#nowhere">y</a><img src="../b.png" alt="">', encoding="utf-8")
+    (tmp_path / "b.png").write_bytes(b"")
+    found = [p.en for p in check_output(tmp_path, sources={"a/index.html": "content/a.md"})]
+    assert sorted(found) == sorted(["broken link ../no-such-page/", "broken link ../static/missing.png",
+                                    "image ../static/missing.png has no alt text", "broken anchor #nowhere"])
 
 
 def test_check_reports_content_errors_too(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
