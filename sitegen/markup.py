@@ -13,7 +13,7 @@ import xml.etree.ElementTree as etree
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -215,6 +215,8 @@ class ChineseExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Above em_strong (60) and not_strong (70), so the run is claimed first.
         md.inlinePatterns.register(_AsteriskRun(r"(\*{4,}|_{4,})", md), "asterisk_run", 80)
+        # A backslash ending a line is a hard break, as in CommonMark, beside two trailing blanks.
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "backslash_break", 99)
         # After inline (20): the text is final, each break's neighbours known. After attr_list
         # (8), whose `{: .x}` on a paragraph's last line needs the break before it.
         md.treeprocessors.register(_JoinCjkLines(md), "join_cjk_lines", 6)

@@ -42,8 +42,10 @@ KEPT = [
     ("“hello”\nworld", "<p>“hello”\nworld</p>"),
     ("x &gt;\ny", "<p>x &gt;\ny</p>"),
     ("**hello**”\nworld", "<p><strong>hello</strong>”\nworld</p>"),
-    # Hard breaks stay.
+    # Hard breaks stay: two trailing blanks, or a backslash as in CommonMark.
     ("中文  \n中文", "<p>中文<br>\n中文</p>"),
+    ("中文\\\n中文", "<p>中文<br>\n中文</p>"),
+    ("hello\\\nworld", "<p>hello<br>\nworld</p>"),
     # Code is never changed.
     ("```\n中文\n中文\n```", "<pre><code>中文\n中文\n</code></pre>"),
     ("    中文\n    中文", "<pre><code>中文\n中文\n</code></pre>"),
