@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from sitegen import __version__
 from sitegen.controls import xml_safe
 from sitegen.errors import Problem, SiteError
+from sitegen.markup import cjk_edge
 from sitegen.model import Article, Link, OutputFile, SiteConfig
 from sitegen.pages import (
     ListPage,
@@ -32,7 +34,14 @@ from sitegen.pages import (
 
 EXCERPT_CHARS = 110
 _TAG = re.compile(r"<[^>]+>")
-_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.S)  # <p class="lead"> (attr_list) too
+# A paragraph (<p class="lead"> from attr_list too); or what is no paragraph of the text:
+# a figure and its caption, and the footnotes, which end the body.
+_PARAGRAPH = re.compile(
+    r'<p(?:\s[^>]*)?>(.*?)</p>|<figure[\s>].*?</figure>|<figcaption[\s>].*?</figcaption>|(<div class="footnote">)',
+    re.S,
+)
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
+_LINE_BREAK = re.compile(r"\s*\n\s*")  # <br>, or a soft break Markdown kept between Latin words
 _SENTENCE_END = "。！？；!?;"
 
 
@@ -47,23 +56,43 @@ class Body:
 def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
     """The first ~limit characters of the body's paragraphs, ending at a sentence if one is near.
 
-    Counted in characters, not words: Chinese has no spaces to split on.
+    Counted in characters, not words: Chinese has no spaces to split on, nor gets one where
+    paragraphs or lines meet.
     """
     parts: list[str] = []
     size = 0
     for match in _PARAGRAPH.finditer(body_html):  # stop early: bodies run to many kilobytes
-        part = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
-        if part:
+        if match.group(2):
+            break
+        if part := _plain(match.group(1) or ""):
+            if parts:
+                parts.append(_seam(parts[-1], part))
             parts.append(part)
             size += len(part) + 1
             if size > limit:
                 break
-    text = " ".join(parts)
+    text = "".join(parts)
     if len(text) <= limit:
         return text
     cut = text[:limit]
     end = max(cut.rfind(ch) for ch in _SENTENCE_END)
     return cut[: end + 1] if end >= limit * 0.6 else cut.rstrip(",，、；; ") + "……"
+
+
+def _plain(inner: str) -> str:
+    """A paragraph's text: no tags, footnote marks or entities; its line breaks (<br>) joined by `_seam`."""
+    if "fnref" in inner:
+        inner = _FOOTNOTE_REF.sub("", inner)
+    text = html.unescape(_TAG.sub("", inner)).strip()
+    if "\n" in text:
+        lines = _LINE_BREAK.split(text)
+        text = lines[0] + "".join(_seam(a, b) + b for a, b in pairwise(lines))
+    return " ".join(text.split())
+
+
+def _seam(before: str, after: str) -> str:
+    """What joins two runs of text: nothing if either side of the seam is CJK, as in markup, else a space."""
+    return " " if cjk_edge(before, last=True) is False and cjk_edge(after, last=False) is False else ""
 
 
 def template_problem(exc: BaseException, site_dir: Path) -> Problem:

@@ -1,4 +1,4 @@
-"""Soft line breaks next to Chinese text: no space in the page."""
+"""Soft line breaks next to Chinese text: no space in the page, none in the excerpt either."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 import pytest
 
 from sitegen.markup import to_html
+from sitegen.render import excerpt
 
 JOINED = [
     # A neighbour inside a link, emphasis, inline code or footnote mark.
@@ -73,3 +74,45 @@ def test_soft_break_pass_is_linear() -> None:
     html = to_html("……\n" * 40_000 + "中文\n" * 40_000)
     assert time.perf_counter() - start < 5
     assert "\n" not in html
+
+
+def _body(markdown: str) -> str:
+    return excerpt(to_html(markdown))
+
+
+@pytest.mark.parametrize(("markdown", "text"), [
+    # Paragraphs joined with no space when Chinese is on either side of the seam.
+    ("各党支部：\n\n为庆祝建党一百周年", "各党支部：为庆祝建党一百周年"),
+    ("参加会议。\n\n会上传达了精神。", "参加会议。会上传达了精神。"),
+    ("2020年\n\n2月", "2020年2月"),
+    ("Party\n\nbuilding", "Party building"),
+    # Footnote marks and the footnotes themselves stay out.
+    ("学习《九项准则》[^1]（以下简称准则）。\n\n[^1]: 见中央文件。", "学习《九项准则》（以下简称准则）。"),
+    # A hard break within a paragraph follows the same rule.
+    ("中文  \n中文\n\nhello  \nworld", "中文中文hello world"),
+    # An image's alt is no text of the paragraph.
+    ("文字![图为会场](x.png)文字", "文字文字"),
+])
+def test_excerpt_from_markdown(markdown: str, text: str) -> None:
+    assert _body(markdown) == text
+
+
+def test_excerpt_leaves_out_figures_and_captions() -> None:
+    body = ('<p>第一段。</p>\n<figure><picture><source srcset="a.webp"><img alt="图为会场" src="a.jpg">'
+            '</picture><figcaption>图为会议现场。</figcaption></figure>\n<p>第二段。</p>'
+            '<figcaption><p>单独的说明</p></figcaption>\n<figure><img src="c.jpg"><p>摄影：张三</p></figure>'
+            '<p><picture><img alt="图为" src="b.jpg">'
+            "</picture>第三段。</p>")
+    assert excerpt(body) == "第一段。第二段。第三段。"
+
+
+def test_excerpt_stops_at_the_footnotes() -> None:
+    body = ('<p>正文<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>。</p>\n'
+            '<div class="footnote">\n<hr>\n<ol>\n<li id="fn:1">\n<p>脚注内容</p>\n</li>\n</ol>\n</div>')
+    assert excerpt(body) == "正文。"
+
+
+def test_excerpt_keeps_the_sentence_cut() -> None:
+    paragraphs = "\n\n".join(["这是一个完整的句子。" * 3] * 10)
+    cut = excerpt(to_html(paragraphs))
+    assert cut.endswith("。") and " " not in cut and len(cut) == 110

@@ -27,4 +27,5 @@ def test_headings_lists_and_tables_are_left_out() -> None:
 
 
 def test_paragraphs_with_attributes_count() -> None:
-    assert excerpt('<p class="lead">导语</p><p>正文</p>') == "导语 正文"
+    assert excerpt('<p class="lead">导语</p><p>正文</p>') == "导语正文"
+    assert excerpt('<p class="lead">Lead</p><p>text</p>') == "Lead text"
