@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from sitegen import slips
 from sitegen.controls import clean_front_matter, removed_warning
 from sitegen.errors import Problem
 from sitegen.yamldoc import Field, parse_mapping
@@ -22,6 +23,8 @@ class Keys:
 
     text: Collection[str] = ()  # every scalar in the value is the text typed (title, extra)
     raw: Collection[str] = ()  # a scalar value is handed over as typed, for the caller to parse (date)
+    known: Collection[str] = ()  # every key: a slip's suggested line also corrects a misspelt key
+    mappings: Collection[str] = ()  # keys whose value is a mapping (extra): `key：value` under one is a slip
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ def split(text: str, path: str, keys: Keys = Keys()) -> tuple[Document | None, l
     """The front matter's fields and the body; values are read as `keys` says."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        return None, [Problem(
+        slip = slips.fence_slip(lines[0], path, 1)
+        return None, [slip or Problem(
             path, 1,
             "文件开头缺少文章信息。第一行应是 ---，接着写 title、date、category 等，再以 --- 结束。",
             "no front matter: the first line must be `---`",
@@ -58,6 +62,9 @@ def split(text: str, path: str, keys: Keys = Keys()) -> tuple[Document | None, l
     for end in range(1, len(lines)):
         if lines[end].rstrip() in ("---", "..."):
             break
+        slip = slips.fence_slip(lines[end], path, end + 1)
+        if slip:  # before any `---` further down, such as a rule in the body
+            return None, [slip]
     else:
         return None, [Problem(
             path, 1,
@@ -65,7 +72,10 @@ def split(text: str, path: str, keys: Keys = Keys()) -> tuple[Document | None, l
             "front matter opened with `---` on line 1 is never closed",
         )]
     yaml_text, removed = clean_front_matter("\n".join(lines[1:end]))
-    fields, problems = parse_mapping(yaml_text, path, line_offset=1, text_keys=keys.text, raw_keys=keys.raw)
+    problems = slips.find(yaml_text, path, 1, keys.known, keys.mappings)
+    fields: list[Field] = []
+    if not problems:  # a slip makes YAML read something else than meant: nothing to build from
+        fields, problems = parse_mapping(yaml_text, path, line_offset=1, text_keys=keys.text, raw_keys=keys.raw)
     if removed:  # warned at the line of the field the character was in
         starts = sorted(f.line for f in fields)
         problems = [*(removed_warning(path, _field_line(starts, i + 2), char) for i, char in removed), *problems]

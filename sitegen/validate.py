@@ -26,7 +26,7 @@ TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug", "cove
 # int() too long to make (sitegen.dates reads the date's text). Everything inside `extra`
 # is text too: templates print it, and "0701" printed as 449 is not what was typed.
 KNOWN = (*REQUIRED, "source", "slug", "author", "summary", "cover", "draft", "extra")
-KEYS = Keys(text=(*TEXT_FIELDS, "extra"), raw=("date",))
+KEYS = Keys(text=(*TEXT_FIELDS, "extra"), raw=("date",), known=KNOWN, mappings=("extra",))
 # Folders that listing pages own; an article there would overwrite one.
 RESERVED_PREFIXES = ("category/", "page/", "static/")
 

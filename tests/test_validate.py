@@ -182,3 +182,10 @@ def test_hashtag_title_builds_and_a_comment_after_text_is_an_error(config: SiteC
     [(_, line, en)] = errors(config, {"content/a.md": article_text(category="党建园地  # 栏目")})
     assert line == 4 and "' #' starts a YAML comment" in en
 
+
+def test_slips_are_reported_before_unknown_keys(config: SiteConfig) -> None:
+    text = article_text().replace("title: 标题", "titel：标题")
+    [(_, line, en)] = errors(config, {"content/a.md": text})
+    assert line == 2 and en.endswith("the key is 'title'; type: title: 标题")
+    found = errors(config, {"content/a.md": article_text().replace("title:", "titel:")})
+    assert ("content/a.md", 2, "unknown field 'titel'; did you mean 'title'?") in found
