@@ -146,7 +146,7 @@ def _read(db: sqlite3.Connection, cache: Cache) -> None:
             parsed = None
             if row[7] == 1:
                 parsed = Parsed(row[0], known.stamp, known.digest, article_from_row(row[0], row[8:19], row[20]), (),
-                                *refs_from_text(row[21]))
+                                *refs_from_text(row[21]))  # refs, cover
             elif row[7] == 2:
                 parsed = Parsed(row[0], known.stamp, known.digest, None, problems_from_text(row[19]))
             cache.sources[_text(row[0])] = (known, parsed)

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS sources (
     kind INTEGER NOT NULL,  -- 0: not parsed, 1: an article, 2: problems only
     title TEXT, date TEXT, tz TEXT, category TEXT, slug TEXT, url TEXT, source TEXT, author TEXT,
     summary TEXT, draft INTEGER, extra TEXT, problems TEXT,
-    cover TEXT, refs TEXT) STRICT;  -- refs: JSON of what the body links to, its anchors, the cover's line
+    cover TEXT, refs TEXT) STRICT;  -- refs: JSON of what the body links to, and the cover's line
 CREATE TABLE IF NOT EXISTS excerpts (digest TEXT PRIMARY KEY, text TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS statics (
     path TEXT PRIMARY KEY, mtime INTEGER NOT NULL, size INTEGER NOT NULL, ctime INTEGER NOT NULL,
@@ -129,11 +129,10 @@ def refs_text(parsed: Parsed) -> str:
     def ref(r: Ref | None) -> list[Any] | None:
         return None if r is None else [r.target, r.line, r.image, r.raw_html, r.described]
 
-    return json.dumps({"refs": [ref(r) for r in parsed.refs], "anchors": list(parsed.anchors),
-                       "cover": ref(parsed.cover)}, ensure_ascii=False)
+    return json.dumps({"refs": [ref(r) for r in parsed.refs], "cover": ref(parsed.cover)}, ensure_ascii=False)
 
 
-def refs_from_text(text: Any) -> tuple[tuple[Ref, ...], tuple[str, ...], Ref | None]:
+def refs_from_text(text: Any) -> tuple[tuple[Ref, ...], Ref | None]:
     """Type-checked: a crafted cache must not put a non-string where a path is expected."""
     def ref(value: Any) -> Ref:
         if not (isinstance(value, list) and len(value) == 5 and type(value[0]) is str and type(value[1]) is int
@@ -142,8 +141,7 @@ def refs_from_text(text: Any) -> tuple[tuple[Ref, ...], tuple[str, ...], Ref | N
         return Ref(*value)
 
     data = json.loads(text) if type(text) is str else None
-    if not (isinstance(data, dict) and isinstance(data.get("refs"), list) and isinstance(data.get("anchors"), list)
-            and all(type(a) is str for a in data["anchors"])):
+    if not (isinstance(data, dict) and isinstance(data.get("refs"), list)):
         raise CorruptCache("bad references")
     cover = data.get("cover")
-    return tuple(ref(r) for r in data["refs"]), tuple(data["anchors"]), None if cover is None else ref(cover)
+    return tuple(ref(r) for r in data["refs"]), None if cover is None else ref(cover)

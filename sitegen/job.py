@@ -127,7 +127,7 @@ class Worker:
         body_line = text.count("\n") - article.body.count("\n") + 1
         found = refs.extract(article.body, body_line)
         return Parsed(path, stamp_of(st), digest, replace(article, body=""), tuple(problems), found,
-                      refs.anchors(article.body), _cover(text, body_line) if article.cover else None)
+                      _cover(text, body_line) if article.cover else None)
 
     def render(self, job: RenderJob, sink: Sink) -> Rendered:
         raw = (self.site_dir / job.article.path).read_bytes()

@@ -11,17 +11,20 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 
 from sitegen import attachments, images, pictures
 from sitegen.cache import Cache, Known
 from sitegen.errors import Problem, SiteError, split_warnings
 from sitegen.fileio import file_digest
+from sitegen.frontmatter import body_of, decode
 from sitegen.imagemodel import ImageError, ImageInfo, ImageSettings
 from sitegen.job import Attachment, ImageJob, PageMedia
 from sitegen.load import Found, is_racy
 from sitegen.model import Article, Parsed, Stamp
 from sitegen.pictures import Picture, picture
+from sitegen.refs import anchors
 from sitegen.resolve import Catalog, Media, resolve, unreferenced
 
 IMAGES_DIR = "images"  # under .sitegen-cache/
@@ -63,9 +66,19 @@ def _described(article: Article, parsed: Parsed) -> list[Problem]:
             for ref in parsed.refs if ref.image and not ref.described]
 
 
+def _anchors(site_dir: Path, path: str) -> tuple[str, ...]:
+    """Ids on an article's page, estimated from its text: read only for #fragment links, which are rare."""
+    try:
+        text = decode((site_dir / path).read_bytes(), path)[0] or ""
+    except OSError:
+        return ()
+    return anchors(body_of(text))
+
+
 def resolve_all(articles: list[Article], parsed: Mapping[str, Parsed], held: Mapping[str, str],
-                assets: Found, statics: Found) -> tuple[dict[str, Media], list[Problem]]:
-    catalog = Catalog({a.path: a for a in articles}, held, {p: x.anchors for p, x in parsed.items()},
+                assets: Found, statics: Found, site_dir: Path) -> tuple[dict[str, Media], list[Problem]]:
+    # Cached for this build only: an article edited before the next build has other headings.
+    catalog = Catalog({a.path: a for a in articles}, held, lru_cache(maxsize=None)(partial(_anchors, site_dir)),
                       {p: stamp[1] for p, stamp in assets.files.items()}, frozenset(statics.files))
     media: dict[str, Media] = {}
     problems: list[Problem] = []
@@ -156,7 +169,7 @@ def prepare(articles: list[Article], parsed: Mapping[str, Parsed], held: Mapping
             statics: Found, cache: Cache, pool: object, roots: tuple[Path, Path | None], settings: ImageSettings,
             site_dir: Path, started_ns: int) -> tuple[Plan, list[Problem]]:
     """Resolve, hash and process everything the articles publish; raises SiteError with every error."""
-    found, problems = resolve_all(articles, parsed, held, assets, statics)
+    found, problems = resolve_all(articles, parsed, held, assets, statics, site_dir)
     used = {s for m in found.values() for s in (*m.files, *m.images)}
     sums = digests(cache, {p: assets.files[p] for p in sorted(used)}, site_dir, started_ns)
     infos, failed = process(pool, {s: sums[s] for s in sorted(used_images(found))}, settings, *roots)

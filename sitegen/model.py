@@ -98,5 +98,4 @@ class Parsed:
     article: Article | None  # without its body
     problems: tuple[Problem, ...]
     refs: tuple[Ref, ...] = ()  # what the body links to and shows
-    anchors: tuple[str, ...] = ()  # ids other pages may link to
     cover: Ref | None = None  # the `cover:` field, at its line

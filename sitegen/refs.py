@@ -24,9 +24,10 @@ _OPEN = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:\s*(<[^>]*>|\S+)")
 _REF_USE = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\s?\[([^\]]*)\]")
 _HTML_REF = re.compile(r"<(img|a|source|video|audio)\b[^>]*?\s(src|href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ATX = re.compile(r" {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _ATTR_ID = re.compile(r"\{:?[^}]*#([\w:.-]+)[^}]*\}\s*$")
+_ATTR_IDS = re.compile(r"\{:?[^}\n]*#([\w:.-]+)[^}\n]*\}[ \t]*$", re.M)
 _HTML_ID = re.compile(r"\s(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:", re.M)
 _INLINE_LINK = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\([^)]*\)")
@@ -62,8 +63,8 @@ def _destination(text: str, start: int) -> tuple[str, bool] | None:
     return (titled.group(1) if titled else inner).strip(), bool(titled and titled.group(2)[1:-1].strip())
 
 
-def _lines(body: str) -> list[tuple[int, str]]:
-    """Body lines outside fenced code, with inline code spans blanked out."""
+def _lines(body: str, blank_code: bool = True) -> list[tuple[int, str]]:
+    """Body lines outside fenced code, with inline code spans blanked out unless not `blank_code`."""
     out = []
     fence = ""
     for n, line in enumerate(body.split("\n")):
@@ -75,12 +76,15 @@ def _lines(body: str) -> list[tuple[int, str]]:
         if opened:
             fence = opened.group(1)
             continue
-        out.append((n, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line))
+        blank = blank_code and "`" in line
+        out.append((n, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if blank else line))
     return out
 
 
 def extract(body: str, body_line: int) -> tuple[Ref, ...]:
     """Every reference in the body, in order; `body_line` is the file line the body starts on."""
+    if "](" not in body and "]:" not in body and "<" not in body and "][" not in body:
+        return ()  # most news articles link to nothing: skip the line-by-line reading
     refs: list[Ref] = []
     definitions: dict[str, tuple[str, int]] = {}
     image_labels: set[str] = set()
@@ -112,33 +116,48 @@ def extract(body: str, body_line: int) -> tuple[Ref, ...]:
 
 
 def anchors(body: str) -> tuple[str, ...]:
-    """The ids a reader can link to: headings (as `markup._HeadingIds` makes them), footnotes, explicit ids."""
+    """The ids a reader can link to: headings (as `markup._HeadingIds` makes them), footnotes, explicit ids.
+
+    Whole-body regexes, not a loop over lines: this runs on every article of a build.
+    """
+    text = _unfenced(body)
     ids: list[str] = []
     used: set[str] = set()
-    lines = _lines(body)
-    previous = ""
-    for _, line in lines:
-        heading = _ATX.match(line)
-        setext = _SETEXT.match(line) if previous.strip() and not _ATX.match(previous) else None
-        text = heading.group(2) if heading else previous if setext else None
-        if text is not None:
-            explicit = _ATTR_ID.search(text)
-            ident = explicit.group(1) if explicit else slugify_unicode(_plain(text), "-") or "section"
-            base, k = ident, 1
-            while ident in used:
-                ident = f"{base}_{k}"
-                k += 1
-            used.add(ident)
-            ids.append(ident)
-        elif "{" in line:
-            explicit = _ATTR_ID.search(line)
-            if explicit:
-                ids.append(explicit.group(1))
-        ids.extend(_HTML_ID.findall(line))
-        previous = "" if setext else line
-    for label in _FOOTNOTE.findall(body):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        first = line.lstrip(" ")[:1]
+        if first == "#":
+            m = _ATX.match(line)
+            heading = m.group(1) if m else None
+        elif first in ("=", "-") and i and lines[i - 1].strip() and (i == 1 or not lines[i - 2].strip()) \
+                and not lines[i - 1].lstrip().startswith("#") and _SETEXT.match(line):
+            heading = lines[i - 1].strip()  # setext: underlines the first line of a block
+        else:
+            continue
+        if heading is None:
+            continue
+        explicit = _ATTR_ID.search(heading) if "{" in heading else None
+        ident = explicit.group(1) if explicit else slugify_unicode(_plain(heading), "-") or "section"
+        base, k = ident, 1
+        while ident in used:
+            ident = f"{base}_{k}"
+            k += 1
+        used.add(ident)
+        ids.append(ident)
+    if "{" in text:
+        ids += _ATTR_IDS.findall(text)
+    if "id" in text or "name" in text:
+        ids += _HTML_ID.findall(text)
+    for label in _FOOTNOTE.findall(text):
         ids += [f"fn:{label}", f"fnref:{label}"]
     return tuple(dict.fromkeys(ids))
+
+
+def _unfenced(body: str) -> str:
+    """The body without its fenced code blocks: a `# comment` in a shell snippet is no heading."""
+    if "```" not in body and "~~~" not in body:
+        return body
+    return "\n".join(line for _, line in _lines(body, blank_code=False))
 
 
 def _plain(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -39,7 +39,7 @@ class Catalog:
 
     articles: Mapping[str, Article]  # published, by source path
     held: Mapping[str, str]  # source path -> why it is not published (草稿, 定时发布)
-    anchors: Mapping[str, tuple[str, ...]]  # source path -> ids on its page
+    anchors: Callable[[str], tuple[str, ...]]  # source path -> ids on its page (read only when linked to)
     assets: Mapping[str, int]  # content file that is not an article -> size in bytes
     statics: frozenset[str]
 
@@ -65,10 +65,12 @@ def nearest(path: str, candidates: list[str]) -> str | None:
     for candidate in candidates:
         if _key(candidate) == key:
             return candidate
+    # By name, among the files in the same folder: full paths share a long prefix and all look alike.
     folder = posixpath.dirname(path)
     siblings = [c for c in candidates if posixpath.dirname(c) == folder] or candidates
-    close = did_you_mean(path, siblings)
-    return close[0] if close else None
+    names = {posixpath.basename(c): c for c in reversed(siblings)}
+    close = did_you_mean(posixpath.basename(path), list(names))
+    return names[close[0]] if close else None
 
 
 def _link_from(article: str, target: str) -> str:
@@ -165,7 +167,7 @@ class _Resolver:
         return Target("file", attachments.href(posixpath.basename(full)), full, ref.line)
 
     def _anchor(self, ref: Ref, target: str, fragment: str, href: str) -> Target | None:
-        ids = self.catalog.anchors.get(target, ())
+        ids = self.catalog.anchors(target) if fragment else ()
         if fragment and fragment not in ids:
             hint = did_you_mean(fragment, list(ids))
             self.fail(ref, f"锚点“#{fragment}”在{'本文' if target == self.article.path else '链接的文章'}中不存在。"

@@ -83,7 +83,7 @@ B = _article("content/2020/tianjin.md", "2020/02/22/tianjin/")
 CATALOG = Catalog(
     articles={A.path: A, B.path: B},
     held={"content/2024/draft.md": "是草稿（draft: true）"},
-    anchors={A.path: ("二安排",), B.path: ("一背景",)},
+    anchors={A.path: ("二安排",), B.path: ("一背景",)}.__getitem__,
     assets={"content/2024/huo-dong/photo1.jpg": 1000, "content/2024/huo-dong/图片 1.jpg": 1000,
             "content/2024/huo-dong/附件1：报名表.docx": 35_000, "content/2024/huo-dong/run.exe": 10,
             "content/2024/huo-dong/song.mp3": 10, "content/2024/other/附件1：报名表.docx": 10,
