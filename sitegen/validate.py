@@ -17,6 +17,7 @@ from sitegen.errors import Problem, SiteError, did_you_mean, split_warnings
 from sitegen.frontmatter import Document, Keys, decode, split
 from sitegen.limits import check_body
 from sitegen.model import Article, SiteConfig, SourceFile
+from sitegen.schedule import is_due
 from sitegen.slugs import make_slug, slug_from_filename
 
 REQUIRED = ("title", "date", "category")
@@ -111,7 +112,10 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
                                                      else f"可用栏目：{'、'.join(names)}。"),
             f"unknown category {category!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
         ))
-    slug = make_slug(values["slug"]) if values.get("slug") else slug_from_filename(PurePosixPath(path).stem)
+    file = PurePosixPath(path)
+    # A folder article (content/…/name/index.md, with its photos beside it) is named by its folder.
+    named = file.parent.name if file.stem.lower() == "index" and file.parent.name != "content" else file.stem
+    slug = make_slug(values["slug"]) if values.get("slug") else slug_from_filename(named)
     if not slug and values.get("slug"):  # `slug: ~` is the text "~" now, not "no slug"
         problems.append(Problem(
             path, lines["slug"], f"网址名（slug）“{values['slug']}”里没有可用的字母、数字或汉字。"
@@ -157,13 +161,17 @@ def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None
     return None if too_big else article, [*found, *too_big, *problems]
 
 
-def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool = False) -> list[Article]:
-    """Every article, newest first; raises SiteError with all problems in all files."""
+def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool = False, future: bool = True,
+            now_ns: int = 0) -> list[Article]:
+    """Every article to publish, newest first; raises SiteError with all problems in all files.
+
+    Drafts are left out unless `drafts`; so are articles dated after `now_ns` unless `future`.
+    """
     problems: list[Problem] = []
     articles: list[Article] = []
     for article, found in parsed:
         problems.extend(found)
-        if article is not None and (drafts or not article.draft):
+        if article is not None and (drafts or not article.draft) and (future or is_due(article, now_ns)):
             articles.append(article)
     problems.extend(url_clashes(articles))
     errors, _ = split_warnings(problems)  # the build reports warnings from the parsed sources itself
