@@ -74,7 +74,8 @@ def test_random_bytes_in_front_matter(head: bytes, body: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(markdownish, st.datetimes(min_value=dt.datetime(1900, 1, 1)))
+# Up to a date already past: an article dated in the future is held back until its day (sitegen.schedule).
+@given(markdownish, st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2025, 12, 31)))
 def test_valid_articles_with_random_bodies_always_build(body: str, when: dt.datetime) -> None:
     body = body.replace("\x00", "")  # a NUL byte marks a binary file, rightly refused
     src = f"---\ntitle: 标题\ndate: {when:%Y-%m-%d %H:%M:%S}\ncategory: 支部风采\n---\n{body}"
