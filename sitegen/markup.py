@@ -19,20 +19,17 @@ from markdown.util import AtomicString
 
 from sitegen.controls import clean_body
 
-# Scripts written without spaces between words: Han (with the supplementary planes rare
-# names use), kana, bopomofo, CJK symbols and punctuation, full-width forms. Not U+3000:
-# the ideographic space is a space.
+# Scripts written without spaces: Han (and the planes rare names use), kana, bopomofo, CJK punctuation
+# and full-width forms. Not U+3000, which is a space.
 _CJK = ("\u2e80-\u2fdf\u3001-\u30ff\u3100-\u312f\u31a0-\u9fff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f"
         "\uff00-\uffef\U00020000-\U0003134f")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-# Quotes, ellipsis and dash both scripts use: they take the side of the nearest other
-# character, so “中文”\n“中文” joins and “hello”\nworld does not.
+# Both scripts use these: they take the side of the nearest other character (“中”\n“文” joins, “a”\nb not).
 _SHARED = frozenset("“”‘’…—")
 _UNSURE = _SHARED | {"", "\x02", "\x03"}  # for a quick decision: shared, string's end, placeholder
 _NONE, _LATIN, _HAN, _SHARED_ONLY = 0, 1, 2, 3  # the nearest visible character on one side of a break
 _BREAK = re.compile(r"([ \t]*\n[ \t]*)")  # a soft line break, as Markdown leaves it, with the blanks around it
-# An escaped character, or raw HTML in the stash: still placeholders until priority 0.
-_PLACEHOLDER = re.compile("\x02(wzxhzdk:)?([0-9]+)\x03")
+_PLACEHOLDER = re.compile("\x02(wzxhzdk:)?([0-9]+)\x03")  # an escaped character, or stashed raw HTML
 # Never entered: code blocks, and things that are not text (an image is no character).
 _OPAQUE = frozenset({"pre", "img", "picture", "br", "hr", "video", "audio", "iframe", "script", "style", "math"})
 
@@ -57,11 +54,6 @@ def _set(el: etree.Element, attr: str, text: str) -> None:
     setattr(el, attr, AtomicString(text) if isinstance(getattr(el, attr), AtomicString) else text)
 
 
-def _joins(before: int, after: int) -> bool:
-    """Chinese takes no space at a line break if either neighbour is CJK; Latin keeps its space."""
-    return before != _NONE and after != _NONE and (before != _LATIN or after != _LATIN)
-
-
 class _AsteriskRun(InlineProcessor):
     """`*********` in Chinese prose is a censor mark, not emphasis: keep it as text."""
 
@@ -72,19 +64,29 @@ class _AsteriskRun(InlineProcessor):
 class _JoinCjkLines(Treeprocessor):
     """Drop soft line breaks next to CJK text, which browsers would show as a space.
 
-    Runs after inline parsing, so the characters either side of a break are known even
-    when they sit in a link, emphasis, inline code or footnote mark: one walk in document
-    order, the text between block starts and ends (and <br>, images) being one flow.
+    After inline parsing, so a break's neighbours are known even inside a link, emphasis, code
+    or footnote mark: the text between block starts and ends (and <br>, images) is one flow.
     """
 
     blocks: frozenset[str] = frozenset()
 
     def run(self, root: etree.Element) -> None:
-        # (element, "text"/"tail", may change) in document order; None where a flow ends
-        self.slots: list[tuple[etree.Element, str, bool] | None] = []
         self.blocks = self.blocks or frozenset(self.md.block_level_elements)  # complete by the first run
-        if self._walk(root):  # most articles have no soft break at all: stop after one walk
+        if not self._any_break(root):  # as most articles: a flat loop costs a fifth of the walk
+            return
+        self.slots: list[tuple[etree.Element, str, bool] | None] = []  # (el, "text"/"tail", writable); None: flow ends
+        if self._walk(root):
             self._join()
+
+    def _any_break(self, root: etree.Element) -> bool:
+        for el in root.iter():
+            text, tail = el.text, el.tail
+            if el.tag in self.blocks:  # its tail, or blank text, is the indentation prettify adds
+                if text and "\n" in text and not text.isspace():
+                    return True
+            elif (text and "\n" in text and el.tag != "code") or (tail and "\n" in tail):
+                return True
+        return False
 
     def _walk(self, parent: etree.Element) -> bool:
         found = False
@@ -107,11 +109,7 @@ class _JoinCjkLines(Treeprocessor):
         return found
 
     def _take(self, el: etree.Element, attr: str, writable: bool) -> bool:
-        """Add a string to the flow, joining its breaks plainly beside Han. Whether breaks are left for `_join`.
-
-        Han on one side, a plain character on the other: the usual case, settled by a look at two
-        characters (a lookbehind regex over the CJK ranges cost five times as much).
-        """
+        """Add a string to the flow; join its breaks between Han and a plain character. Any left for `_join`?"""
         self.slots.append((el, attr, writable))
         text = getattr(el, attr)
         if not writable or "\n" not in text:
@@ -137,8 +135,9 @@ class _JoinCjkLines(Treeprocessor):
         edits: list[tuple[etree.Element, str, list[str]]] = []
 
         def settle(breaks: list[tuple[list[str], int, int]], after: int) -> None:
-            for parts, k, at in breaks:
-                parts[k] = "" if _joins(at, after) else parts[k]
+            for parts, k, at in breaks:  # no space if either side is CJK; Latin on both keeps its space
+                if at != _NONE and after != _NONE and not at == after == _LATIN:
+                    parts[k] = ""
 
         def visible(segment: str) -> None:
             nonlocal before, waiting, shared
