@@ -18,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from sitegen.controls import clean_body
+from sitegen.mdrefs import ReferencesExtension
 
 # Scripts written without spaces: Han (and the planes rare names use), kana, bopomofo, CJK punctuation
 # and full-width forms. Not U+3000, which is a space.
@@ -227,6 +228,7 @@ def make_engine() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             "tables", "footnotes", "attr_list", "fenced_code", "sane_lists", ChineseExtension(),
+            ReferencesExtension(),
         ],
         extension_configs={"footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
         output_format="html",

@@ -41,6 +41,7 @@ _PARAGRAPH = re.compile(
     re.S,
 )
 _FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
+_FILE_META = re.compile(r'<span class="file-meta">[^<]*</span>')  # （PDF，1.2 MB） after an attachment link
 _LINE_BREAK = re.compile(r"\s*\n\s*")  # <br>, or a soft break Markdown kept between Latin words
 _SENTENCE_END = "。！？；!?;"
 
@@ -83,6 +84,8 @@ def _plain(inner: str) -> str:
     """A paragraph's text: no tags, footnote marks or entities; its line breaks (<br>) joined by `_seam`."""
     if "fnref" in inner:
         inner = _FOOTNOTE_REF.sub("", inner)
+    if "file-meta" in inner:
+        inner = _FILE_META.sub("", inner)
     text = html.unescape(_TAG.sub("", inner)).strip()
     if "\n" in text:
         lines = _LINE_BREAK.split(text)
@@ -164,17 +167,20 @@ class Renderer:
             text = xml_safe(text)
         return OutputFile(path, text.encode("utf-8"))
 
-    def article(self, article: Article, body: Body, near: Neighbours) -> OutputFile:
+    def article(self, article: Article, body: Body, near: Neighbours, attachments: Sequence[Any] = ()) -> OutputFile:
         category = self.config.categories[article.category]
         return self._render("article.html", output_name(article.url), self._context(
             article.url, breadcrumb(category, self.config),
             kind="article", title=article.title, description=article.summary or body.excerpt,
             article=article, category=category, content=Markup(body.html),
-            older=near.older, newer=near.newer,
+            older=near.older, newer=near.newer, attachments=attachments,
         ))
 
-    def listing(self, page: ListPage, excerpts: Mapping[str, str]) -> OutputFile:
-        items = [(a, a.summary or excerpts[a.path]) for a in page.articles]
+    def listing(self, page: ListPage, excerpts: Mapping[str, str],
+                covers: Mapping[str, Any] | None = None) -> OutputFile:
+        covers = covers or {}
+        # (article, summary, cover picture or None): the 图文列表 shows a thumbnail beside the title.
+        items = [(a, a.summary or excerpts[a.path], covers.get(a.path)) for a in page.articles]
         is_home = page.category.path == ""
         return self._render("list.html", output_name(page.path), self._context(
             page.path, breadcrumb(page.category, self.config),

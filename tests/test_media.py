@@ -115,6 +115,7 @@ def test_listing_shows_the_cover_beside_the_title(photo_site: Path) -> None:
     item = re.search(r'<li class="has-cover">.*?</li>', home, re.S).group(0)
     assert re.search(rf'<img src="{PAGE}photo1\.[0-9a-f]{{8}}\.thumb\.jpg" alt="" width="360" height="270"', item)
     assert 'aria-hidden="true"' in item and "主题党日" in item
+    assert "请下载报名表，另见上一期。" in item, "no attachment label or figure caption in the excerpt"
     assert "<li>" in home, "an article without photos is listed without a thumbnail"
 
 
