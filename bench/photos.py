@@ -3,7 +3,7 @@
     # Part 1: Pillow vs pyvips on 8 JPEGs + 2 HEIC; part 2: Hugo page bundles with 24 photos.
     python bench/photos.py --part 1 2 --runs 3 [--lib-photos 8 --heic 2] [--hugo-photos 24]
     # Part 3: 1000 articles, every 10th a folder article with 3 photos; sitegen and Hugo.
-    python bench/photos.py --articles 1000 --every 10 --photos 3 --runs 3
+    python bench/photos.py --articles 1000 --every 10 --photos 3 --runs 3 [--hugo-runs 1]
 
 Each part rewrites only its own block of the "Photos" section of bench/RESULTS.md
 (--out) and leaves raw numbers in bench/.work/photos-part<N>.json.  Photos come
@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--articles", type=int, default=1000, help="part 3: corpus size")
     ap.add_argument("--every", type=int, default=10, help="part 3: every N-th article is a folder with photos")
     ap.add_argument("--photos", type=int, default=3, help="part 3: photos per folder article")
+    # A clean Hugo build of 300 photos takes ~20 min of CPU (WebP in one goroutine), and CPU-bound runs
+    # vary little (part 2: ±4%), so part 3 times Hugo once unless asked for more.
+    ap.add_argument("--hugo-runs", type=int, default=1, help="part 3: runs of the Hugo scenarios")
     ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from the last runs' JSON")
     ap.add_argument("--no-probe", action="store_true", help="part 3: run even if sitegen writes no .webp")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per timed command")

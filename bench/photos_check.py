@@ -84,7 +84,9 @@ class Checked:
         wrong = {d: n for d, n in self.turned.items() if d}
         if not wrong:
             return f"all {self.files}"
-        return f"{self.turned[0]}/{self.files}; " + ", ".join(f"{n} turned {d}°" for d, n in sorted(wrong.items()))
+        named = {90: "90° left", 180: "180°", 270: "90° right"}
+        turned = ", ".join(f"{n} turned {named[d]}" for d, n in sorted(wrong.items()))
+        return f"{self.turned[0]}/{self.files}; {turned}"
 
     def metadata_text(self) -> str:
         return "none" if not self.leaks else ", ".join(f"{k} in {n}" for k, n in sorted(self.leaks.items()))

@@ -179,8 +179,9 @@ def site_block(rows: list[Row], runs: int, command: str, notes: list[str]) -> st
         *[f"- {note}" for note in notes],
         "",
     ]
-    header = ["tool", "scenario", "wall s", "CPU s", "other CPU s", "peak RSS MiB", "photos processed",
-              "renditions ÷ originals", "originals published", "upright", "metadata left", "load", "status"]
+    header = ["tool", "scenario", "wall s", "CPU s", "other CPU s", "peak RSS MiB", "photos processed"]
+    header += ["rendition files in output", "missing images referenced", "renditions ÷ originals"]
+    header += ["originals published", "upright", "metadata left", "load", "status"]
     body = []
     for row in rows:
         body.append([
@@ -190,14 +191,16 @@ def site_block(rows: list[Row], runs: int, command: str, notes: list[str]) -> st
             num(row.other()),
             num(row.rss(), 0),
             row.checks.get("processed", "–"),
+            num(row.extra_median("renditions"), 0),
+            num(row.extra_median("missing"), 0),
             share(row.extra_median("rendition_bytes"), row.original_bytes),
-            row.checks.get("originals", "–"),
+            f"{num(row.extra_median('originals'), 0)} of {row.photos}",
             row.checks.get("upright", "–"),
             row.checks.get("metadata", "–"),
             f"{row.load:.2f}",
             status(row),
         ])
-    return "\n".join([*lines, *table(header, "llrrrrrrlllrl", body)])
+    return "\n".join([*lines, *table(header, "llrrrrrrrrrllrl", body)])
 
 
 def update_results(path: Path, part: str, block: str) -> None:
