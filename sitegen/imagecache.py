@@ -23,7 +23,7 @@ import pillow_heif
 
 from sitegen.imagemodel import KINDS, MIMES, ImageInfo, ImageSettings, Rendition
 
-PROCESSOR_VERSION = "1"  # bump when the pixels or names an entry holds change
+PROCESSOR_VERSION = "2"  # bump when the pixels or names an entry holds change
 META = "meta.json"
 TMP_PREFIX = ".tmp-"
 STALE_TMP_SECONDS = 3600  # a temp folder this old belongs to a crashed or killed worker

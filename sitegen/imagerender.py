@@ -160,7 +160,11 @@ def make_thumb(ladder: list[Image.Image], settings: ImageSettings, photo: bool, 
     crop_w = min(full.width, full.height * size[0] / size[1])
     need = math.ceil(full.width * size[0] / crop_w)
     src = min((x for x in ladder if x.width >= min(need, full.width)), key=lambda x: x.width)
-    thumb = ImageOps.fit(src, size, RESAMPLE)
+    # Portraits and long screenshots lose their top and bottom to a 4:3 crop: keep the top, where
+    # faces, headlines and an app's title bar are, instead of the middle.
+    tall = full.height * size[0] > full.width * size[1]
+    thumb = ImageOps.fit(src, size, RESAMPLE, centering=(0.5, 0.2 if full.height < 2 * full.width else 0.0)
+                         if tall else (0.5, 0.5))
     out.thumb.append(out.add("thumb.webp", thumb, "image/webp", webp(thumb, settings.webp_quality)))
     if photo:
         out.thumb.append(out.add("thumb.jpg", thumb, "image/jpeg", jpeg(thumb, settings.jpeg_quality)))
