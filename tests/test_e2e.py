@@ -107,3 +107,27 @@ def test_drafts_are_left_out(site: Path) -> None:
     for text in drafts:
         title = re.search(r"^title: *['\"]?(.+?)['\"]?$", text, re.M).group(1)  # type: ignore[union-attr]
         assert title not in everything
+
+
+def test_every_published_photo_is_metadata_free_and_every_img_has_its_size(site: Path) -> None:
+    """Whatever photos the example content holds: none leaks EXIF/GPS, none shifts the layout."""
+    from PIL import Image
+
+    photos = [p for p in site.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif")]
+    assert photos, "the example site shows photos"
+    for path in photos:
+        with Image.open(path) as im:
+            assert not im.getexif() and "icc_profile" not in im.info, path
+        assert b"GPS" not in path.read_bytes(), path
+    for page in site.rglob("*.html"):
+        for img in re.findall(r"<img\s[^>]*>", page.read_text(encoding="utf-8")):
+            if "/static/" not in img and "favicon" not in img:
+                assert re.search(r'\swidth="\d+"', img) and re.search(r'\sheight="\d+"', img), (page, img)
+
+
+def test_listings_show_covers_and_originals_stay_private(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<li class="has-cover">' in home
+    sources = {p.name for p in (ROOT / "content").rglob("*") if p.suffix.lower() in (".jpg", ".heic", ".png")}
+    published = {p.name for p in site.rglob("*")}
+    assert sources and not sources & published, "original photos are never published"

@@ -210,3 +210,21 @@ def test_a_txt_article_is_an_error_but_a_txt_attachment_is_published(make_site: 
     (site / "content/通知.txt").unlink()
     assert main(["build", str(site)]) == 0
     assert (site / "build/2020/02/22/b/说明.txt").read_text(encoding="utf-8") == "一段说明文字。\n"
+
+
+def test_svg_is_published_only_as_a_cleaned_image(make_site: Site) -> None:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" onload="alert(1)">'
+           '<script>alert(2)</script><rect width="200" height="100" fill="#c00"/>'
+           '<a href="javascript:alert(3)"><text x="10" y="50">组织架构</text></a></svg>')
+    site = make_site({"2020/jia-gou/index.md": article_text(
+        "组织架构", body='![党委组织架构图](jia-gou.svg "图为党委组织架构")\n\n[查看大图](jia-gou.svg)')})
+    (site / "content/2020/jia-gou/jia-gou.svg").write_text(svg, encoding="utf-8")
+    build(site, site / "build")
+    folder = site / "build/2020/02/22/jia-gou"
+    (published,) = [p for p in folder.iterdir() if p.suffix == ".svg"]
+    data = published.read_text(encoding="utf-8")
+    assert "组织架构" in data and "<rect" in data
+    assert "script" not in data and "onload" not in data and "javascript:" not in data
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'src="{published.name}"' in html and 'width="200"' in html and 'height="100"' in html
+    assert f'<a href="{published.name}">查看大图</a>' in html, "a link to an image opens the cleaned copy"
