@@ -52,6 +52,8 @@ def using(refs: PageRefs) -> Iterator[PageRefs]:
 
 def picture_element(pic: Picture, alt: str, eager: bool) -> etree.Element:
     img = etree.Element("img", {"src": pic.src, "alt": alt, "width": str(pic.width), "height": str(pic.height)})
+    if pic.height > pic.width:  # narrower on wide screens, so a portrait fits in one screen
+        img.set("class", "tall" if pic.height > 1.8 * pic.width else "portrait")
     if eager:  # the first image is likely the largest thing in view: fetch it first
         img.set("fetchpriority", "high")
     else:
