@@ -120,7 +120,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
         # Start the workers before the config is read, if there is much to read: the config may
         # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
         eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
-        with Pool(site_dir, progress, eager) as pool:
+        with Pool(site_dir, progress, eager) as pool, contextlib.ExitStack() as scratch:
             try:
                 config = load_config(site_dir)
                 pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
@@ -134,7 +134,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                 held = media.held_back(parsed, articles)
                 warnings += scheduled(parsed, held)
                 interrupt.checkpoint()
-                image_root = (site_dir / CACHE_DIR if save else cache_dir) / media.IMAGES_DIR
+                image_root = media.writable((site_dir / CACHE_DIR if save else cache_dir) / media.IMAGES_DIR, scratch)
                 plan, found_warnings = media.prepare(
                     articles, parsed, held, assets, statics, cache, pool,
                     (image_root, None if save else site_dir / CACHE_DIR / media.IMAGES_DIR), config.images,

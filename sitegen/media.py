@@ -8,7 +8,10 @@ dangling link and a corrupt photo are fixed in one round.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import posixpath
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -49,6 +52,17 @@ def digests(cache: Cache, files: Mapping[str, Stamp], site_dir: Path, started_ns
         cache.statics[path] = seen
         out[path] = seen.digest
     return out
+
+
+def writable(root: Path, scratch: contextlib.ExitStack) -> Path:
+    """The image cache, or a folder for this build only when the site folder is read-only."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if os.access(root, os.W_OK):
+            return root
+    except OSError:
+        pass
+    return Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="sitegen-images-")))
 
 
 def held_back(parsed: Mapping[str, Parsed], published: list[Article]) -> dict[str, str]:

@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -192,6 +193,23 @@ def test_read_only_site_folder(make_site: Callable[..., Path], tmp_path: Path, m
     done = sitegen(ro)
     assert_clean_failure(done, "只读", r"read-only")
     assert snapshot(site / "build") == before
+
+
+def test_read_only_site_folder_with_a_new_photo(make_site: Callable[..., Path], tmp_path: Path,
+                                                mounts: Mounts) -> None:
+    """The image cache cannot be written: renditions are made in a folder of this build's own."""
+    from tests.test_media import phone_photo
+
+    site = make_site({"2020/huo-dong/index.md": article_text("活动", body='![现场](p.jpg "图为现场")')})
+    phone_photo(site / "content/2020/huo-dong/p.jpg")
+    ro = mounts.bind(site, tmp_path / "ro-site", read_only=True)
+    scratch = set(Path(tempfile.gettempdir()).glob("sitegen-images-*"))
+    done = sitegen(ro, "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "缓存" in done.stderr
+    assert list((tmp_path / "out/2020/02/22/huo-dong").glob("p.*.960.webp"))
+    assert set(Path(tempfile.gettempdir()).glob("sitegen-images-*")) == scratch, "the build's own folder is gone"
+    assert not (site / ".sitegen-cache/images").exists()
 
 
 def _mount_output(mounts: Mounts, tmp_path: Path, out: Path, kind: str) -> None:
