@@ -1,7 +1,9 @@
 """The photo benchmark: which library renders photos, what Hugo does, and a whole site with photos.
 
     # Part 1: Pillow vs pyvips on 8 JPEGs + 2 HEIC; part 2: Hugo page bundles with 24 photos.
-    python bench/photos.py --part 1 2 --runs 3 [--lib-photos 8 --heic 2] [--hugo-photos 24]
+    python bench/photos.py --part 1 2 --runs 3 --efforts 4 2 [--lib-photos 8 --heic 2] [--hugo-photos 24]
+    # Re-measure some rows of part 1 (the others are kept from the last run):
+    python bench/photos.py --part 1 --runs 3 --efforts 4 2 --libs pillow --inputs jpeg
     # Part 3: 1000 articles, every 10th a folder article with 3 photos; sitegen and Hugo.
     python bench/photos.py --articles 1000 --every 10 --photos 3 --runs 3 [--hugo-runs 1]
 
@@ -26,7 +28,7 @@ from typing import Any
 import peers
 import photos_report as pr
 from measure import run_measured
-from photos_parts import Env, hugo_rows, library_rows
+from photos_parts import LIBS, Env, hugo_rows, library_rows, merge_rows
 from photos_whole import probe, site_rows
 
 BENCH = Path(__file__).resolve().parent
@@ -40,6 +42,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--lib-photos", type=int, default=8, help="part 1: JPEGs")
     ap.add_argument("--heic", type=int, default=2, help="part 1: HEIC photos")
     ap.add_argument("--efforts", type=int, nargs="+", default=[4], help="part 1: WebP method/effort values")
+    ap.add_argument("--libs", nargs="+", choices=LIBS, default=list(LIBS), help="part 1: libraries")
+    ap.add_argument("--inputs", nargs="+", choices=("jpeg", "heic"), default=["jpeg", "heic"], help="part 1")
     ap.add_argument("--hugo-photos", type=int, default=24, help="part 2: photos, 3 per bundle")
     ap.add_argument("--articles", type=int, default=1000, help="part 3: corpus size")
     ap.add_argument("--every", type=int, default=10, help="part 3: every N-th article is a folder with photos")
@@ -76,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         context = {"command": command, "runs": args.runs}
         if part == 1:
             rows = library_rows(env)
+            if set(args.libs) != set(LIBS) or len(args.inputs) < 2:
+                # A subset re-measured (say, on a quieter machine): keep the other rows of the last run.
+                rows, context = merge_rows(args.work / "photos-part1.json", rows, context)
         elif part == 2:
             rows = hugo_rows(env)
             context["version"] = hugo_version(env)

@@ -19,6 +19,7 @@ import photos_sites as ps
 from measure import RunResult
 
 PER_BUNDLE = 3
+LIBS = ("pillow", "pyvips", "pyvips-once")
 LIB_OUTPUT = re.compile(r"(.+)-(?:\d+|thumb)\.(?:webp|jpg)")
 HUGO_OUTPUT = re.compile(r"(photo\d+)_hu_[0-9a-f]+\.\w+")
 
@@ -63,14 +64,16 @@ def say(row: pr.Row, run: int, rr: RunResult) -> None:
 
 def library_rows(env: Env) -> list[pr.Row]:
     photos = env.photos(env.args.lib_photos, env.args.heic)
-    inputs = {f"12 MP JPEG ×{len(photos.jpegs)}": photos.jpegs}
-    if photos.heics:
+    inputs = {}
+    if "jpeg" in env.args.inputs:
+        inputs[f"12 MP JPEG ×{len(photos.jpegs)}"] = photos.jpegs
+    if photos.heics and "heic" in env.args.inputs:
         inputs[f"12 MP HEIC ×{len(photos.heics)}"] = photos.heics
     rows = []
     for effort in env.args.efforts:
         for what, files in inputs.items():
             heic = files is photos.heics
-            for lib in ("pillow", "pyvips", "pyvips-once"):
+            for lib in env.args.libs:
                 for jobs in (1, 2):
                     if heic and effort != env.args.efforts[0]:
                         continue  # the WebP effort is not what HEIC is about: one effort is enough
@@ -108,6 +111,17 @@ def library_row(env: Env, lib: str, jobs: int, effort: int, what: str, files: li
             checked = pc.check_folder(out, source_finder(files))
             row.checks = {"upright": checked.upright(), "metadata": checked.metadata_text()}
     return row
+
+
+def merge_rows(saved: Path, fresh: list[pr.Row], context: dict[str, Any]) -> tuple[list[pr.Row], dict[str, Any]]:
+    """The last run's rows with those measured again replaced, in the last run's order."""
+    if not saved.exists():
+        return fresh, context
+    last = json.loads(saved.read_text(encoding="utf-8"))
+    by_label = {tuple(r.label.values()): r for r in fresh}
+    rows = [by_label.pop(tuple(raw["label"].values()), None) or pr.row_from_dict(raw) for raw in last["rows"]]
+    merged = {**context, "command": f"{last['context']['command']}; then {context['command']}"}
+    return rows + list(by_label.values()), merged
 
 
 def source_finder(files: list[Path]) -> Callable[[Path], Path | None]:
