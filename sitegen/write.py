@@ -49,10 +49,13 @@ class Sink:
             self.twin.link(rel, target)
 
     def link(self, rel: str, source: Path) -> None:
+        """A file that never changes in place (a photo rendition in the image cache), hard-linked."""
         target = safe_join(self.root, rel)
         if target.parent not in self._dirs:
             self._make_dirs(target.parent)
         os.link(source, target)
+        if self.twin is not None:  # the spare of a full build must hold every file the site holds
+            self.twin.link(rel, target)
 
     def _make_dirs(self, folder: Path) -> None:
         # Top-down from the deepest folder known to exist: one mkdir per new folder.

@@ -17,6 +17,8 @@ class _Links(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.links.append(value)
+            elif name == "srcset" and value:  # "a.480.webp 480w, a.960.webp 960w": every candidate
+                self.links.extend(part.split()[0] for part in value.split(",") if part.strip())
             if name == "id" and value:
                 self.ids.add(value)
 
