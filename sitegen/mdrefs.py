@@ -22,8 +22,11 @@ from markdown.treeprocessors import Treeprocessor
 from sitegen.pictures import Picture
 from sitegen.resolve import Target
 
-# The article column is at most 58rem wide (see site.css .wrap), the full width less padding on phones.
-SIZES = "(max-width: 60rem) calc(100vw - 2rem), 58rem"
+# The article column is at most 58rem wide (site.css .wrap): the full width less padding on phones.
+# The width each shape is shown at, as site.css caps it: browsers pick the rendition from this.
+SIZES = {"": "(max-width: 60rem) calc(100vw - 2rem), 58rem",
+         "portrait": "(max-width: 32rem) calc(100vw - 2rem), 30rem",
+         "tall": "(max-width: 24rem) calc(100vw - 2rem), 22rem"}
 _LOCAL = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 
 
@@ -52,8 +55,9 @@ def using(refs: PageRefs) -> Iterator[PageRefs]:
 
 def picture_element(pic: Picture, alt: str, eager: bool) -> etree.Element:
     img = etree.Element("img", {"src": pic.src, "alt": alt, "width": str(pic.width), "height": str(pic.height)})
-    if pic.height > pic.width:  # narrower on wide screens, so a portrait fits in one screen
-        img.set("class", "tall" if pic.height > 1.8 * pic.width else "portrait")
+    shape = "tall" if pic.height > 1.8 * pic.width else "portrait" if pic.height > pic.width else ""
+    if shape:  # narrower on wide screens, so a portrait fits in one screen (site.css)
+        img.set("class", shape)
     if eager:  # the first image is likely the largest thing in view: fetch it first
         img.set("fetchpriority", "high")
     else:
@@ -62,7 +66,7 @@ def picture_element(pic: Picture, alt: str, eager: bool) -> etree.Element:
     if not pic.srcset:
         return img
     element = etree.Element("picture")
-    etree.SubElement(element, "source", {"type": "image/webp", "srcset": pic.srcset, "sizes": SIZES})
+    etree.SubElement(element, "source", {"type": "image/webp", "srcset": pic.srcset, "sizes": SIZES[shape]})
     element.append(img)
     return element
 

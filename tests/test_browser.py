@@ -647,10 +647,6 @@ def test_layout_shift_measurement_sees_a_shift(slow_url: str, new_context: NewCo
     assert cls > 5 * CLS_LIMIT, f"without width/height the page measured only {cls:.4f}: the measurement is blind"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known: site.js removes [hidden] from .font-switch after the first paint, and the taller meta row "
-    "pushes the article down (~0.035). Fix in static/css/site.css: html.js .font-switch[hidden] "
-    "{ display: inline; }. strict: once fixed this XPASSes and fails, so remove this mark then."))
 @pytest.mark.parametrize("device", DEVICES)
 def test_font_switch_appears_without_moving_the_article(
     slow_url: str, new_context: NewContext, problems: Problems, device: str

@@ -98,6 +98,7 @@ def test_article_page_shows_figures_attachments_and_links(photo_site: Path) -> N
     assert 'loading="lazy"' in second and 'decoding="async"' in second
     assert 'alt="图为党课现场"' in second, "an empty alt takes the caption"
     assert 'class="portrait"' in second and 'class=' not in first, "a portrait is narrower on wide screens"
+    assert 'sizes="(max-width: 32rem) calc(100vw - 2rem), 30rem"' in second, "sizes says how wide it is shown"
     img = re.search(r'<img ([^>]+)>', first).group(1)
     assert 'width="1200"' in img and 'height="900"' in img
     source = re.search(r'<source ([^>]+)>', first).group(1)
