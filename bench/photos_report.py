@@ -89,6 +89,13 @@ def status(row: Row) -> str:
     if failed:
         tail = next((r.stderr_tail for r in row.runs if not r.ok), "").strip().splitlines()[-1:] or ["?"]
         return f"{failed} of {len(row.runs)} runs failed: {tail[0][:150]}"
+    # Part 3: a build that exits 0 but publishes pages whose images are not there, or fewer renditions.
+    broken = [e for e in row.extra if e.get("missing") or e.get("short")]
+    if broken:
+        missing, short = (max(e.get(k, 0) for e in broken) for k in ("missing", "short"))
+        what = [f"{missing} image references to no file"] * bool(missing)
+        what += [f"{short} renditions fewer than the clean build"] * bool(short)
+        return f"BROKEN SITE in {len(broken)} of {len(row.extra)} runs: {', '.join(what)}"
     return "ok"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -94,6 +95,7 @@ class Outputs:
         return folder / f"{m[1]}.jpg" if m and folder else None
 
     def scan(self, out: Path, row: pr.Row, check: bool) -> dict[str, Any]:
+        """What the output holds; "missing" > 0 marks the run broken in the table (see pr.status)."""
         images = [p for p in out.rglob("*") if p.suffix.lower() in pc.IMAGE_SUFFIXES and p.is_file()]
         originals = [p for p in images if self.is_original(p)]
         renditions = [p for p in images if p not in set(originals)]
@@ -155,16 +157,18 @@ def site_rows(env: Env) -> tuple[list[pr.Row], list[str]]:
         Step(scenario=f"changed {retouched.name}/photo2.jpg", cmd=base, reset=settle,
              wrap=lambda: ps.photo_change(retouched), **sg),
     ]
-    hsite = hugo_site(env, "hugo-photo-site")
-    hout, hcache = env.work / "out" / f"hugo-{corpus.name}", env.work / "hugo-photo-site-cache"
-    hcmd = hugo_command(env, hsite, corpus, hout, hcache, lanczos=False)
-    hg = dict(tool="hugo", cmd=hcmd, cwd=hsite, cache=hsite / HUGO_IMAGES, out=hout)
-    steps += [
-        Step(scenario="clean", reset=lambda: hugo_clean(hsite, hout, hcache), check=True, **hg),
-        Step(scenario="again (resources/_gen kept)", **hg),
-    ]
+    if not a.keep_hugo:
+        hsite = hugo_site(env, "hugo-photo-site")
+        hout, hcache = env.work / "out" / f"hugo-{corpus.name}", env.work / "hugo-photo-site-cache"
+        hcmd = hugo_command(env, hsite, corpus, hout, hcache, lanczos=False)
+        hg = dict(tool="hugo", cmd=hcmd, cwd=hsite, cache=hsite / HUGO_IMAGES, out=hout)
+        steps += [
+            Step(scenario="clean", reset=lambda: hugo_clean(hsite, hout, hcache), check=True, **hg),
+            Step(scenario="again (resources/_gen kept)", **hg),
+        ]
     rows = [pr.Row({"tool": s.tool, "scenario": s.scenario}, outputs.count, outputs.total) for s in steps]
     per_photo: dict[str, float] = {"hugo": HUGO_RENDITIONS}
+    full: dict[str, int] = {}  # per tool: rendition files in the output of its first (clean) scenario
     for run in range(1, max(a.runs, a.hugo_runs) + 1):
         for step, row in zip(steps, rows, strict=True):
             if run > (a.hugo_runs if step.tool == "hugo" else a.runs):
@@ -185,6 +189,13 @@ def site_rows(env: Env) -> tuple[list[pr.Row], list[str]]:
             if step.check and step.tool == "sitegen" and after:
                 per_photo["sitegen"] = len(after) / outputs.count  # cold build: every photo, once
             extra = outputs.scan(step.out, row, check=step.check and run == 1)
+            # Every build must publish the whole site: as many renditions as the clean build, and no
+            # page referring to an image that is not there (the text edit once published none of them).
+            full.setdefault(step.tool, extra["renditions"])
+            extra["short"] = max(0, full[step.tool] - extra["renditions"])
+            if extra["missing"] or extra["short"]:
+                print(f"[photos] {step.tool} {step.scenario} run {run}: {extra['short']} renditions fewer than "
+                      f"the clean build, {extra['missing']} image references to no file", file=sys.stderr)
             row.extra.append({**extra, "cache_written": written})
             if run == 1:
                 files = per_photo.get(step.tool)
@@ -193,6 +204,8 @@ def site_rows(env: Env) -> tuple[list[pr.Row], list[str]]:
     notes = [
         f"Runs: sitegen {a.runs}, Hugo {a.hugo_runs} (`--hugo-runs`: a clean Hugo build is long and CPU-bound); "
         "the table shows medians, and the checks of the first run.",
+        "Each run's output is checked whole: every `src`/`srcset` image in its pages must be a file, and it must "
+        "hold as many renditions as the tool's clean build, else the status says the run published a broken site.",
         f"Corpus: `gen_corpus.py --n {a.articles}` (YAML); every {a.every}th article (a-000000, a-{a.every:06d}, …) "
         f"is a folder `<slug>/index.md` with {a.photos} photos, {len(folders)} folders and {outputs.count} distinct "
         f"12 MP photos, {outputs.total / 2**20:,.0f} MiB in all; the same folder given to Hugo as its content dir "
@@ -213,3 +226,25 @@ def rm(*paths: Path) -> Callable[[], None]:
             shutil.rmtree(path, ignore_errors=True)
 
     return reset
+
+
+def keep_hugo(saved: Path, rows: list[pr.Row], notes: list[str]) -> tuple[list[pr.Row], list[str], str]:
+    """`--keep-hugo`: the sitegen rows just measured, and the Hugo rows of the last part-3 JSON as they were.
+
+    A clean Hugo build of the site takes ~14 minutes and Hugo did not change, so a fix in sitegen
+    re-measures sitegen only.  The saved rows must be of the same site (photos and their bytes).
+    Returns the rows, the notes and the command that measured the Hugo rows.
+    """
+    last = json.loads(saved.read_text(encoding="utf-8"))
+    kept = [pr.row_from_dict(r) for r in last["rows"] if r["label"]["tool"] == "hugo"]
+    if not kept:
+        raise SystemExit(f"--keep-hugo: no Hugo rows in {saved}")
+    if any((r.photos, r.original_bytes) != (rows[0].photos, rows[0].original_bytes) for r in kept):
+        raise SystemExit(f"--keep-hugo: the Hugo rows in {saved} are of another site (photos or their bytes differ)")
+    command = last["context"].get("hugo_command", last["context"]["command"])
+    runs = max(len(r.runs) for r in kept)
+    notes = [n for n in notes if not n.startswith("Runs:")]
+    notes.insert(0, f"Runs: sitegen {len(rows[0].runs)}, Hugo {runs}. The Hugo rows (numbers, checks, load) are kept "
+                    f"from an earlier run, `{command}`, by `--keep-hugo` (Hugo is unchanged and a clean Hugo build "
+                    "takes ~14 min); the table shows medians, and the checks of the first run.")
+    return rows + kept, notes, command
