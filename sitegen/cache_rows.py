@@ -125,9 +125,12 @@ def problems_from_text(text: Any) -> tuple[Problem, ...]:
 
 
 
-def refs_text(parsed: Parsed) -> str:
+def refs_text(parsed: Parsed) -> str | None:
     def ref(r: Ref | None) -> list[Any] | None:
         return None if r is None else [r.target, r.line, r.image, r.raw_html, r.described]
+
+    if not parsed.refs and parsed.cover is None:
+        return None  # most articles: no JSON to write, nor to parse on every build
 
     return json.dumps({"refs": [ref(r) for r in parsed.refs], "cover": ref(parsed.cover)}, ensure_ascii=False)
 
@@ -140,6 +143,8 @@ def refs_from_text(text: Any) -> tuple[tuple[Ref, ...], Ref | None]:
             raise CorruptCache("bad reference")
         return Ref(*value)
 
+    if text is None:
+        return (), None
     data = json.loads(text) if type(text) is str else None
     if not (isinstance(data, dict) and isinstance(data.get("refs"), list)):
         raise CorruptCache("bad references")

@@ -23,7 +23,7 @@ class ImageSettings:
     thumb_width: int = 360  # listing thumbnail, centre-cropped to thumb_width x thumb_height
     thumb_height: int = 270
     webp_quality: int = 80
-    jpeg_quality: int = 82
+    jpeg_quality: int = 75  # the fallback is for old browsers only; q82 made it 27% of a photo's bytes
     originals: bool = False  # also publish the full-size image (still upright, metadata-free)
     max_megapixels: int = 100  # larger is refused as a decompression bomb
 

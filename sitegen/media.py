@@ -31,6 +31,8 @@ from sitegen.refs import anchors
 from sitegen.resolve import Catalog, Media, resolve, unreferenced
 
 IMAGES_DIR = "images"  # under .sitegen-cache/
+NO_MEDIA = Media()  # shared by every article that links to nothing: a 10k-article site has thousands
+NO_PAGE_MEDIA = PageMedia()
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ def resolve_all(articles: list[Article], parsed: Mapping[str, Parsed], held: Map
     problems: list[Problem] = []
     for article in articles:
         x = parsed[article.path]
+        if not x.refs and x.cover is None:  # most articles: nothing to resolve
+            media[article.path] = NO_MEDIA
+            continue
         media[article.path], found = resolve(article, x.refs, x.cover, catalog)
         problems += found + _described(article, x)
     used = {s for m in media.values() for s in (*m.files, *m.images)}
@@ -147,6 +152,8 @@ def used_images(media: Mapping[str, Media]) -> set[str]:
 
 def page_media(article: Article, m: Media, plan: Plan) -> PageMedia:
     """What the article's page needs to write its links, pictures and 附件 list."""
+    if m is NO_MEDIA:
+        return NO_PAGE_MEDIA
     folder = article.url
     pics = {s: picture(folder, s, plan.images[s], folder) for s in m.images}
     labels = {s: attachments.label(s, plan.sizes[s]) for s in m.files}

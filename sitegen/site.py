@@ -132,6 +132,8 @@ def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str,
 
 
 def _media_key(shown: PageMedia) -> str:
+    if shown is media.NO_PAGE_MEDIA:
+        return ""
     return digest(repr(sorted(shown.targets.items())), repr(sorted(shown.pictures.items())), repr(shown.attachments))
 
 
