@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from urllib.parse import unquote
 
 from sitegen import attachments, images, pictures
 from sitegen.cache import Cache, Known
@@ -106,7 +107,18 @@ def resolve_all(articles: list[Article], parsed: Mapping[str, Parsed], held: Map
         media[article.path], found = resolve(article, x.refs, x.cover, catalog)
         problems += found + _described(article, x)
     used = {s for m in media.values() for s in (*m.files, *m.images)}
-    return media, problems + unreferenced(catalog.assets, used)
+    return media, problems + unreferenced(catalog.assets, used | _waiting(parsed, held))
+
+
+def _waiting(parsed: Mapping[str, Parsed], held: Mapping[str, str]) -> set[str]:
+    """Files that drafts and scheduled articles reference: not published yet, but not strays either."""
+    out = set()
+    for path in held:
+        x = parsed[path]
+        for ref in (*x.refs, *((x.cover,) if x.cover else ())):
+            target = unquote(ref.target.partition("#")[0])
+            out.add(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+    return out
 
 
 def process(pool: object, sources: Mapping[str, str], settings: ImageSettings, cache_root: Path,

@@ -237,3 +237,13 @@ def test_svg_is_published_only_as_a_cleaned_image(make_site: Site) -> None:
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert f'src="{published.name}"' in html and 'width="200"' in html and 'height="100"' in html
     assert f'<a href="{published.name}">查看大图</a>' in html, "a link to an image opens the cleaned copy"
+
+
+def test_a_drafts_photos_are_not_published_nor_called_strays(make_site: Site) -> None:
+    site = make_site({"2020/cao-gao/index.md": article_text("草稿", body="![现场](p.jpg)", draft="true")})
+    phone_photo(site / "content/2020/cao-gao/p.jpg")
+    result = build(site, site / "build")
+    assert not _images(site / "build")
+    assert not any("没有被任何文章引用" in w.zh for w in result.warnings)
+    assert _images(site / "build") == [] and build(site, site / "build", drafts=True).articles == 1
+    assert _images(site / "build"), "with --drafts the draft and its photo are published"
