@@ -6,11 +6,14 @@ output, every image needs alt text, and no page may have an empty title.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.errors import Problem
+
+_GLUED = re.compile(r"^/[^?#]*?[a-zA-Z][a-zA-Z0-9+.-]*://")  # /dangjian/https://… (a base path before a URL)
 
 
 class PageScan(HTMLParser):
@@ -71,8 +74,11 @@ def check_output(output: Path, prefix: str = "/site/", sources: dict[str, str] |
         for src in found.images_without_alt:
             problems.append(Problem(where, None, f"图片 {src} 缺少替代文字，请写成 ![图片说明]({src})。",
                                     f"image {src} has no alt text"))
-        if page.name == "404.html":
-            continue  # its links are absolute from base_path, for any depth
+        if page.name == "404.html":  # its links are absolute from base_path, for any depth
+            problems += [Problem(where, None, f"链接 {link} 把网站路径接在了完整网址前面，请检查模板中的 rel()。",
+                                 f"broken link {link}: a path prefix glued onto an absolute URL")
+                         for link in found.links if _GLUED.match(link)]
+            continue
         page_url = f"http://site.invalid{prefix}{rel}"
         for link in found.links:
             url = urlsplit(urljoin(page_url, link))

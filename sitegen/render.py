@@ -193,7 +193,9 @@ class Renderer:
         # Served at any depth, so its links are absolute from base_path.
         ctx = self._context("", (*self.config.ancestors, Link(self.config.title, "")),
                             kind="404", title="页面不存在", description="")
-        ctx["rel"] = lambda target: self.config.base_path + target
+        # Ancestor crumbs are absolute URLs on the hospital's main site: they stay as they are.
+        ctx["rel"] = lambda target: target if "://" in target or target.startswith(("/", "#", "mailto:", "tel:")) \
+            else self.config.base_path + target
         return self._render("404.html", "404.html", ctx)
 
     def feed(self, articles: Sequence[Article], bodies: Mapping[str, Body]) -> OutputFile:

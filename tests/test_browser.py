@@ -805,3 +805,20 @@ def test_photo_page_screenshots(
         _load_every_image(page)  # else lazy photos show as empty boxes below the first screen
         _save_shot(page, tmp_path, f"{name}-{device}.png", full_page=True)
     problems.assert_none()
+
+
+def test_tables_scroll_sideways_on_phones(site_dir: Path, base_url: str, new_context: NewContext,
+                                          problems: Problems) -> None:
+    """A table never squeezes to one character a line: its cells keep a readable width and it scrolls."""
+    pages = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")
+                   if '<div class="article-body">' in (text := p.read_text(encoding="utf-8")) and "<table" in text)
+    assert pages, "the example site has an article with a table"
+    page = new_context(**DEVICES["375"]).new_page()
+    for path in pages:
+        page.goto(base_url + path)
+        narrowest = page.evaluate("""() => Math.min(
+            ...[...document.querySelectorAll('.article-body td, .article-body th')]
+            .map(c => c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).fontSize)))""")
+        assert narrowest >= 4, f"{path}: a table cell is only {narrowest:.1f} characters wide"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, f"{path}: the page scrolls sideways"
+    problems.assert_none()

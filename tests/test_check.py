@@ -49,3 +49,13 @@ def test_check_reports_content_errors_too(make_site: Callable[..., Path], capsys
     site = make_site({"a.md": article_text(category="无此栏目")})
     assert main(["check", str(site)]) == 1
     assert "content/a.md:4: 错误" in capsys.readouterr().err
+
+
+def test_check_catches_a_base_path_glued_onto_an_absolute_url(tmp_path: Path) -> None:
+    from sitegen.check import check_output
+
+    page = ('<title>页面不存在</title><a href="/dangjian/https://www.example.cn/">首页</a>'
+            '<a href="https://www.example.cn/yygk/">医院概况</a><a href="/dangjian/">党建园地</a>')
+    (tmp_path / "404.html").write_text(page, encoding="utf-8")
+    found = [p.en for p in check_output(tmp_path)]
+    assert found == ["broken link /dangjian/https://www.example.cn/: a path prefix glued onto an absolute URL"]

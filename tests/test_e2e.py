@@ -131,3 +131,12 @@ def test_listings_show_covers_and_originals_stay_private(site: Path) -> None:
     sources = {p.name for p in (ROOT / "content").rglob("*") if p.suffix.lower() in (".jpg", ".heic", ".png")}
     published = {p.name for p in site.rglob("*")}
     assert sources and not sources & published, "original photos are never published"
+
+
+def test_index_page_2_leads_back_and_404_crumbs_stay_absolute(site: Path) -> None:
+    page2 = (site / "page/2/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../">首页</a>' in page2 and '<a href="../../" rel="prev">上一页</a>' in page2
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    crumbs = re.search(r'<nav class="breadcrumb".*?</nav>', not_found, re.S).group(0)
+    assert re.findall(r'href="([^"]+)"', crumbs) == ["https://www.example-hospital.cn/",
+                                                     "https://www.example-hospital.cn/yygk/", "/dangjian/"]
