@@ -822,3 +822,16 @@ def test_tables_scroll_sideways_on_phones(site_dir: Path, base_url: str, new_con
         assert narrowest >= 4, f"{path}: a table cell is only {narrowest:.1f} characters wide"
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, f"{path}: the page scrolls sideways"
     problems.assert_none()
+
+
+def test_skip_link_lands_on_the_article(base_url: str, new_context: NewContext, problems: Problems) -> None:
+    page = new_context(**DEVICES["1366"]).new_page()
+    page.goto(base_url + SEED)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到正文"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the next stop after the skip is inside the article, not a breadcrumb link
+    inside = page.evaluate("""() => !!document.activeElement.closest('main')
+        && !document.activeElement.closest('.breadcrumb')""")
+    assert inside, page.evaluate("document.activeElement.outerHTML")
+    problems.assert_none()
