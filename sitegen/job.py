@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,10 +26,8 @@ from sitegen.pictures import Picture
 from sitegen.render import Body, Renderer, excerpt
 from sitegen.resolve import Target
 from sitegen.sanitize import make_sanitizer
-from sitegen.validate import parse_source
+from sitegen.validate import parse_document
 from sitegen.write import Sink
-
-_COVER = re.compile(r"^cover\s*[:：]\s*(.*?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -79,14 +76,6 @@ class ImageJob:
     digest: str
 
 
-def _cover(text: str, body_line: int) -> Ref | None:
-    for n, line in enumerate(text.split("\n")[1:body_line - 2], start=2):
-        m = _COVER.match(line)
-        if m and m.group(1).strip("\"'"):
-            return Ref(m.group(1).strip("\"'"), n, True)
-    return None
-
-
 class Worker:
     """What one process needs to turn articles into pages."""
 
@@ -96,14 +85,16 @@ class Worker:
         self.clean = make_sanitizer(config.iframe_hosts) if config.sanitize else None
         self.renderer = Renderer(config, site_dir)
 
-    def body(self, markdown: str, media: PageMedia, path: str) -> Body:
+    def body(self, text: str, media: PageMedia, path: str) -> Body:
+        """The page body of a whole source file (front matter and all: problems name file lines)."""
         with using(PageRefs(media.targets, media.pictures, media.labels)) as seen:
-            html = to_html(markdown)
+            html = to_html(body_of(text))
         if seen.unknown:  # a reference refs.extract did not see: never publish it dangling
-            lines = markdown.split("\n")
-            raise SiteError([Problem(path, None, f"无法识别对“{u}”的引用写法，请写成 ![说明]({u}) 或 [名称]({u})。",
+            lines = text.split("\n")
+            raise SiteError([Problem(path, next((n for n, line in enumerate(lines, 1) if u in line), None),
+                                     f"无法识别对“{u}”的引用写法，请写成 ![说明]({u}) 或 [名称]({u})。",
                                      f"could not resolve the reference {u!r}; write it as ![alt]({u}) or [name]({u})")
-                             for u in dict.fromkeys(seen.unknown) if lines])
+                             for u in dict.fromkeys(seen.unknown)])
         if self.clean is not None:
             html = self.clean(html)
         return Body(html, excerpt(html))
@@ -119,15 +110,13 @@ class Worker:
             return Parsed(path, (0, -1, 0, 0), "", None, (Problem(
                 path, None, f"无法读取这个文件（{exc.strerror}），请检查它的权限后重试。",
                 f"cannot read this file: {exc.strerror}"),))
-        article, problems = parse_source(SourceFile(path, raw), self.config)
+        article, problems, doc = parse_document(SourceFile(path, raw), self.config)
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        if article is None:
+        if article is None or doc is None:
             return Parsed(path, stamp_of(st), digest, None, tuple(problems))
-        text = decode(raw, path)[0] or ""
-        body_line = text.count("\n") - article.body.count("\n") + 1
-        found = refs.extract(article.body, body_line)
-        return Parsed(path, stamp_of(st), digest, replace(article, body=""), tuple(problems), found,
-                      _cover(text, body_line) if article.cover else None)
+        cover = next((Ref(article.cover, f.line, True) for f in doc.fields if f.key == "cover" and article.cover), None)
+        return Parsed(path, stamp_of(st), digest, replace(article, body=""), tuple(problems),
+                      refs.extract(article.body, doc.body_line), cover)
 
     def render(self, job: RenderJob, sink: Sink) -> Rendered:
         raw = (self.site_dir / job.article.path).read_bytes()
@@ -137,7 +126,7 @@ class Worker:
             raise SiteError([Problem(job.article.path, None, "这篇文章在构建过程中被修改了，请重新构建。",
                                      "the article changed while the site was being built; build again")])
         text, _ = decode(raw, job.article.path)
-        body = self.body(body_of(text or ""), job.media, job.article.path)
+        body = self.body(text or "", job.media, job.article.path)
         page = self.renderer.article(job.article, body, job.near, job.media.attachments)
         sink.write(page.path, page.data)
         return Rendered(job.article.path, body.excerpt, body.html if job.want_html else None)

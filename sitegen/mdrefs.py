@@ -74,15 +74,17 @@ def picture_element(pic: Picture, alt: str, eager: bool) -> etree.Element:
 class _References(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         refs = _current
-        parents = {child: parent for parent in root.iter() for child in parent}
+        # One walk, on every article of a build; collected first, as rewriting moves elements.
+        found = [(child, parent) for parent in root.iter() for child in parent
+                 if child.tag == "img" or (child.tag == "a" and child.get("href") is not None)]
         first = True
-        for el in list(root.iter()):
+        for el, parent in found:
             if el.tag == "img":
-                first = self._image(el, parents, refs, first)
-            elif el.tag == "a" and el.get("href") is not None:
-                self._link(el, parents, refs)
+                first = self._image(el, parent, refs, first)
+            else:
+                self._link(el, parent, refs)
 
-    def _image(self, img: etree.Element, parents: dict[etree.Element, etree.Element], refs: PageRefs,
+    def _image(self, img: etree.Element, parent: etree.Element, refs: PageRefs,
                first: bool) -> bool:
         src = img.get("src", "")
         target = refs.targets.get(src)
@@ -94,7 +96,6 @@ class _References(Treeprocessor):
             img.set("src", target.href)
             return first
         pic = refs.pictures[target.source]
-        parent = parents[img]
         title, alt = (img.get("title") or "").strip(), (img.get("alt") or "").strip()
         alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() \
             and not (img.tail or "").strip()
@@ -112,7 +113,7 @@ class _References(Treeprocessor):
                 etree.SubElement(parent, "figcaption").text = title
         return False
 
-    def _link(self, a: etree.Element, parents: dict[etree.Element, etree.Element], refs: PageRefs) -> None:
+    def _link(self, a: etree.Element, parent: etree.Element, refs: PageRefs) -> None:
         href = a.get("href", "")
         target = refs.targets.get(href)
         if target is None:
@@ -125,7 +126,6 @@ class _References(Treeprocessor):
             a.set("href", target.href)
             label = etree.Element("span", {"class": "file-meta"})
             label.text = refs.labels.get(target.source, "")
-            parent = parents[a]
             label.tail, a.tail = a.tail, None
             parent.insert(list(parent).index(a) + 1, label)
         else:

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from urllib.parse import unquote
 
 from sitegen import attachments, images, pictures
 from sitegen.cache import Cache, Known
@@ -29,7 +28,8 @@ from sitegen.load import Found, is_racy
 from sitegen.model import Article, Parsed, Stamp
 from sitegen.pictures import Picture, picture
 from sitegen.refs import anchors
-from sitegen.resolve import Catalog, Media, resolve, unreferenced
+from sitegen.resolve import Catalog, Media, beside, resolve, split_target, unreferenced
+from sitegen.workers import Pool
 
 IMAGES_DIR = "images"  # under .sitegen-cache/
 NO_MEDIA = Media()  # shared by every article that links to nothing: a 10k-article site has thousands
@@ -116,12 +116,11 @@ def _waiting(parsed: Mapping[str, Parsed], held: Mapping[str, str]) -> set[str]:
     for path in held:
         x = parsed[path]
         for ref in (*x.refs, *((x.cover,) if x.cover else ())):
-            target = unquote(ref.target.partition("#")[0])
-            out.add(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+            out.add(beside(path, split_target(ref.target)[0]))
     return out
 
 
-def process(pool: object, sources: Mapping[str, str], settings: ImageSettings, cache_root: Path,
+def process(pool: Pool, sources: Mapping[str, str], settings: ImageSettings, cache_root: Path,
             also: Path | None = None) -> tuple[dict[str, tuple[ImageInfo, Path]], dict[str, ImageError]]:
     """Renditions of every image, and where they are: from the cache if there, else made now.
 
@@ -138,7 +137,7 @@ def process(pool: object, sources: Mapping[str, str], settings: ImageSettings, c
         else:
             todo.append(ImageJob(source, digest))
     errors: dict[str, ImageError] = {}
-    for source, result in pool.images(todo, cache_root) if todo else ():  # type: ignore[attr-defined]
+    for source, result in pool.images(todo, cache_root) if todo else ():
         if isinstance(result, ImageError):
             errors[source] = result
         else:
@@ -199,7 +198,7 @@ class Output:
 
 
 def prepare(articles: list[Article], parsed: Mapping[str, Parsed], held: Mapping[str, str], assets: Found,
-            statics: Found, cache: Cache, pool: object, roots: tuple[Path, Path | None], settings: ImageSettings,
+            statics: Found, cache: Cache, pool: Pool, roots: tuple[Path, Path | None], settings: ImageSettings,
             site_dir: Path, started_ns: int) -> tuple[Plan, list[Problem]]:
     """Resolve, hash and process everything the articles publish; raises SiteError with every error."""
     found, problems = resolve_all(articles, parsed, held, assets, statics, site_dir)

@@ -111,12 +111,17 @@ def breadcrumb(category: Category, config: SiteConfig) -> tuple[Link, ...]:
     return (*config.ancestors, *(Link(c.name, c.path) for c in chain))
 
 
+def is_absolute(target: str) -> bool:
+    """A URL that means the same from every page: another site's, host-rooted, an anchor, mail or phone."""
+    return "://" in target or target.startswith(("/", "#", "mailto:", "tel:"))
+
+
 def relative(target: str, page_dir: str) -> str:
     """Link from the page in folder `page_dir` to the site-relative `target`.
 
     Relative links keep the site working at the domain root or any sub-path.
     """
-    if "://" in target or target.startswith(("/", "#", "mailto:", "tel:")):
+    if is_absolute(target):
         return target
     depth = page_dir.count("/")
     link = "../" * depth + target

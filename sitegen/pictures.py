@@ -60,11 +60,11 @@ def picture(folder: str, source: str, info: ImageInfo, page_dir: str) -> Picture
 
     top = info.sources[-1] if info.sources else info.fallback
     biggest = info.original or max((*info.sources, info.fallback), key=lambda r: r.width)
-    thumb = {r.mime == "image/webp": r for r in info.thumb}
-    shown = info.thumb[0] if info.thumb else info.fallback
+    webp = next((r for r in info.thumb if r.mime == "image/webp"), None)
+    # The <img> of a listing: the thumbnail's JPEG/PNG, else (a vector has no thumbnail) the image itself.
+    shown = next((r for r in info.thumb if r.mime != "image/webp"), info.fallback)
     return Picture(
         kind=info.kind, width=top.width, height=top.height, src=url(info.fallback),
         srcset=", ".join(f"{url(r)} {r.width}w" for r in info.sources), largest=url(biggest),
-        thumb=url(thumb[True]) if True in thumb else "", thumb_src=url(thumb[False]) if False in thumb else url(shown),
-        thumb_width=shown.width, thumb_height=shown.height,
+        thumb=url(webp) if webp else "", thumb_src=url(shown), thumb_width=shown.width, thumb_height=shown.height,
     )

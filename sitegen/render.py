@@ -28,6 +28,7 @@ from sitegen.pages import (
     ListPage,
     Neighbours,
     breadcrumb,
+    is_absolute,
     output_name,
     relative,
 )
@@ -194,8 +195,7 @@ class Renderer:
         ctx = self._context("", (*self.config.ancestors, Link(self.config.title, "")),
                             kind="404", title="页面不存在", description="")
         # Ancestor crumbs are absolute URLs on the hospital's main site: they stay as they are.
-        ctx["rel"] = lambda target: target if "://" in target or target.startswith(("/", "#", "mailto:", "tel:")) \
-            else self.config.base_path + target
+        ctx["rel"] = lambda target: target if is_absolute(target) else self.config.base_path + target
         return self._render("404.html", "404.html", ctx)
 
     def feed(self, articles: Sequence[Article], bodies: Mapping[str, Body]) -> OutputFile:

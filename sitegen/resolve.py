@@ -73,6 +73,17 @@ def nearest(path: str, candidates: list[str]) -> str | None:
     return names[close[0]] if close else None
 
 
+def split_target(raw: str) -> tuple[str, str]:
+    """A written reference as (file path, #fragment), both unquoted; a ?query is dropped."""
+    path, _, fragment = raw.partition("#")
+    return unquote(path.split("?", 1)[0]), unquote(fragment)
+
+
+def beside(article: str, path: str) -> str:
+    """The site path of `path` written relative to the article's own file."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(article), path))
+
+
 def _link_from(article: str, target: str) -> str:
     """A site path as the editor would write it from `article`'s folder."""
     return posixpath.relpath(target, posixpath.dirname(article))
@@ -110,9 +121,7 @@ class _Resolver:
                            "图片写 ![说明](文件名)，附件写 [名称](文件名)。",
                       "local files referenced from raw HTML are not published; use Markdown image/link syntax")
             return None
-        path, _, fragment = raw.partition("#")
-        path = unquote(path.split("?", 1)[0])
-        fragment = unquote(fragment)
+        path, fragment = split_target(raw)
         if "\\" in path:
             self.fail(ref, f"路径“{raw}”中有反斜杠 \\，请改为 /，例如 {path.replace(chr(92), '/')}。",
                       "use / in paths, not \\")
@@ -124,7 +133,7 @@ class _Resolver:
                 return Target("external", raw)  # another part of the hospital's site, on the same host
             full = path[1:]
         else:
-            full = posixpath.normpath(posixpath.join(posixpath.dirname(self.article.path), path))
+            full = beside(self.article.path, path)
             if full.startswith("../") or full == "..":
                 self.fail(ref, f"“{raw}”指向网站文件夹之外。请把文件放进 content/ 中文章的旁边。",
                           "this points outside the site folder")

@@ -144,13 +144,19 @@ def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None
 
     Warnings (a control character removed) come with the Article; any error means no Article.
     """
+    article, problems, _ = parse_document(source, config)
+    return article, problems
+
+
+def parse_document(source: SourceFile, config: SiteConfig) -> tuple[Article | None, list[Problem], Document | None]:
+    """As parse_source, with the split document: its fields' lines and where the body starts."""
     text, problem = decode(source.raw, source.path)
     if problem:
-        return None, [problem]
+        return None, [problem], None
     assert text is not None
     doc, found = split(text, source.path, KEYS)
     if doc is None or any(not p.warning for p in found):
-        return None, found
+        return None, found, None
     control = first_control(doc.body)
     if control is not None:
         line = doc.body_line + doc.body.count("\n", 0, control[0])
@@ -158,7 +164,7 @@ def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None
         doc = replace(doc, body=clean_body(doc.body))
     too_big = check_body(doc.body, source.path, doc.body_line)  # before anything converts the body
     article, problems = article_from(doc, source.path, config)
-    return None if too_big else article, [*found, *too_big, *problems]
+    return None if too_big else article, [*found, *too_big, *problems], doc
 
 
 def collect(parsed: Iterable[tuple[Article | None, list[Problem]]], drafts: bool = False, future: bool = True,

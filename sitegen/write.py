@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SiteError
@@ -40,21 +41,21 @@ class Sink:
         self.twin = Sink(twin) if twin is not None else None
 
     def copy(self, rel: str, source: Path) -> None:
-        """A file copied as it is (static/), in the kernel; linked into the twin like any page."""
-        target = safe_join(self.root, rel)
-        if target.parent not in self._dirs:
-            self._make_dirs(target.parent)
-        copy_file(source, target)
-        if self.twin is not None:
-            self.twin.link(rel, target)
+        """A file copied as it is (static/, attachments), in the kernel."""
+        self._place(rel, lambda target: copy_file(source, target))
 
     def link(self, rel: str, source: Path) -> None:
         """A file that never changes in place (a photo rendition in the image cache), hard-linked."""
+        self._place(rel, lambda target: os.link(source, target))
+
+    def _place(self, rel: str, make: Callable[[Path], object]) -> None:
+        """Every way a file enters the output ends here, so each one is also linked into the twin:
+        the spare of a full build must hold every file the site holds."""
         target = safe_join(self.root, rel)
         if target.parent not in self._dirs:
             self._make_dirs(target.parent)
-        os.link(source, target)
-        if self.twin is not None:  # the spare of a full build must hold every file the site holds
+        make(target)
+        if self.twin is not None:
             self.twin.link(rel, target)
 
     def _make_dirs(self, folder: Path) -> None:
@@ -71,19 +72,18 @@ class Sink:
             self._dirs.add(new)
 
     def write(self, rel: str, data: bytes) -> None:
-        target = safe_join(self.root, rel)
-        if target.parent not in self._dirs:
-            self._make_dirs(target.parent)
-        # O_EXCL: two pages on one path is a bug, never an overwrite. (os.open: no buffering layer.)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        if self.twin is not None:
-            self.twin.link(rel, target)
+        self._place(rel, lambda target: _write_new(target, data))
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    # O_EXCL: two pages on one path is a bug, never an overwrite. (os.open: no buffering layer.)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def guard_output(output: Path, site_dir: Path) -> None:

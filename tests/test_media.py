@@ -247,3 +247,23 @@ def test_a_drafts_photos_are_not_published_nor_called_strays(make_site: Site) ->
     assert not any("没有被任何文章引用" in w.zh for w in result.warnings)
     assert _images(site / "build") == [] and build(site, site / "build", drafts=True).articles == 1
     assert _images(site / "build"), "with --drafts the draft and its photo are published"
+
+
+def test_an_image_with_neither_alt_nor_title_is_a_warning_at_its_line(make_site: Site) -> None:
+    site = make_site({"2020/a/index.md": article_text("无说明", body="第一段。\n\n![](p.jpg)")})
+    phone_photo(site / "content/2020/a/p.jpg")
+    result = build(site, site / "build")
+    (warning,) = [w for w in result.warnings if "既没有说明文字也没有标题" in w.zh]
+    assert (warning.path, warning.line, warning.warning) == ("content/2020/a/index.md", 9, True)
+
+
+def test_a_reference_the_reader_missed_fails_the_build_instead_of_dangling(
+        make_site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The safety net behind refs.extract: Markdown saw a local image nobody resolved."""
+    monkeypatch.setattr("sitegen.refs.extract", lambda body, line: ())
+    site = make_site({"2020/a/index.md": article_text("漏读", body="第一段。\n\n![现场](p.jpg)")})
+    phone_photo(site / "content/2020/a/p.jpg")
+    assert main(["build", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "content/2020/a/index.md:9: 错误：无法识别对“p.jpg”的引用写法" in err and "Traceback" not in err
+    assert not (site / "build").exists()
