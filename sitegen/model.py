@@ -31,6 +31,18 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Who publishes the column (site.yaml `publisher:`); every field is optional and nothing empty is shown."""
+    name: str = ""  # the organisation: 中共江北市人民医院委员会
+    logo: str = ""  # a file under static/, site-relative: "static/logo.png"
+    address: str = ""
+    telephone: str = ""
+    icp: str = ""  # ICP备案号, linked to the MIIT filing site
+    police: str = ""  # 公安机关备案号, linked to its filing page
+    copyright: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str  # the section's name; also the root category's
     description: str = ""
@@ -47,6 +59,7 @@ class SiteConfig:
     iframe_hosts: tuple[str, ...] = ()
     ancestors: tuple[Link, ...] = ()  # crumbs above the section (首页 > 医院概况)
     images: ImageSettings = field(default_factory=ImageSettings)  # photo rendition sizes and qualities
+    publisher: Publisher = field(default_factory=Publisher)
     categories: Mapping[str, Category] = field(default_factory=dict)  # tree order
 
 

@@ -154,9 +154,19 @@ class Renderer:
             "generator": f"sitegen {__version__}",
             "page": {"dir": page_dir, **page},
             "rel": partial(relative, page_dir=page_dir),
+            # Canonical, share and feed links: "" when site.yaml has no site_url (templates test it).
+            "absolute": self.absolute,
             "nav": self.nav,
             "breadcrumb": crumbs,
         }
+
+    def absolute(self, target: str) -> str:
+        """A site-relative path as an absolute URL from site_url + base_path; absolute URLs stay."""
+        if is_absolute(target):
+            return target
+        if not self.config.site_url:
+            return ""
+        return self.config.site_url.rstrip("/") + self.config.base_path + target
 
     def _render(self, template: str, path: str, context: Mapping[str, Any], xml: bool = False) -> OutputFile:
         try:
