@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.errors import Problem, SiteError, did_you_mean
 from sitegen.imageconfig import parse_images
 from sitegen.model import Category, Link, SiteConfig
+from sitegen.publisher import parse_publisher, with_logo
 from sitegen.slugs import make_slug
 from sitegen.urls import relative_url, web_url
 from sitegen.yamldoc import Field, parse_mapping
@@ -197,12 +198,17 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> SiteConfig:
     for f in parsed:
         if f.key == "categories":
             category_field = f
+        elif f.key == "publisher":  # its own module: every key under it is checked at its own line
+            publisher, found = parse_publisher(text, path, f.line)
+            check.problems += found
+            if publisher is not None:
+                values["publisher"] = publisher
         elif f.key in _KINDS:
             value = _KINDS[f.key](check, f)
             if value is not None:
                 values[f.key] = value
         else:
-            hint = did_you_mean(f.key, [*_KINDS, "categories"])
+            hint = did_you_mean(f.key, [*_KINDS, "categories", "publisher"])
             check.fail(f.line, f"未知设置“{f.key}”" + (f"，是否想写“{hint[0]}”？" if hint else "。"),
                        f"unknown setting {f.key!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
     title = values.get("title")
@@ -230,4 +236,4 @@ def load_config(site_dir: Path) -> SiteConfig:
     except UnicodeDecodeError:
         raise SiteError([Problem(CONFIG_NAME, None, "site.yaml 不是 UTF-8 编码，请用 UTF-8 重新保存。",
                                  "site.yaml is not UTF-8; re-save it as UTF-8")]) from None
-    return parse_config(text)
+    return with_logo(parse_config(text), site_dir, text)

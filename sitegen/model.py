@@ -40,6 +40,17 @@ class Publisher:
     icp: str = ""  # ICP备案号, linked to the MIIT filing site
     police: str = ""  # 公安机关备案号, linked to its filing page
     copyright: str = ""
+    logo_size: tuple[int, int] = (0, 0)  # the logo's pixels, read from static/ at load: its box before it arrives
+
+    @property
+    def tel(self) -> str:
+        """The telephone as a tel: URL: digits, + and - only."""
+        return "tel:" + "".join(c for c in self.telephone if c.isdigit() or c in "+-") if self.telephone else ""
+
+    @property
+    def police_code(self) -> str:
+        """The 14 digits of 京公网安备11010502030143号: its filing page's query code."""
+        return "".join(c for c in self.police if c.isdigit())
 
 
 @dataclass(frozen=True)
