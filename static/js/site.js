@@ -1,5 +1,5 @@
-/* Font-size switcher (字体: 大 中 小) and the optional view counter.
-   The page is complete without this script; it only adds these two features. */
+/* 关怀模式 toggle, font-size switcher (字体: 大 中 小) and the optional view counter.
+   The page is complete without this script; it only adds these three features. */
 (function () {
   "use strict";
   var KEY = "sitegen-font";
@@ -30,6 +30,28 @@
     });
   }
 
+  /* 关怀模式: base.html's inline script has already set data-care from storage before the first paint;
+     this only wires up the button and remembers the choice. */
+  var CARE_KEY = "sitegen-care";
+
+  function setupCareToggle() {
+    var button = document.querySelector(".care-toggle");
+    if (!button) return;
+    function show(on) {
+      if (on) root.setAttribute("data-care", "on"); else root.removeAttribute("data-care");
+      button.setAttribute("aria-pressed", String(on));
+    }
+    show(root.getAttribute("data-care") === "on");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var on = root.getAttribute("data-care") !== "on";
+      show(on);
+      try {
+        if (on) localStorage.setItem(CARE_KEY, "on"); else localStorage.removeItem(CARE_KEY);
+      } catch (e) { /* storage disabled: the mode lasts for this page only */ }
+    });
+  }
+
   function setupCounter() {
     var box = document.querySelector(".views[data-counter]");
     if (!box || !window.fetch) return;
@@ -47,6 +69,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    setupCareToggle();
     setupFontSwitch();
     setupCounter();
   });
