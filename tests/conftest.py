@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import http.server
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 from sitegen.config import parse_config
 from sitegen.model import SiteConfig
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"  # `npm ci` at the repo root installs package.json's test tools here
+PREFIX = "/dangjian/"  # the sub-path the example site is served under (its site.yaml base_path)
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # we run as root
+    "--disable-gpu",
+    # The machine has no network: without these, Chromium's own background fetches fail noisily.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 MINI_CONFIG = """\
 title: 党建园地
+site_url: https://www.example.cn
 page_size: 2
 ancestors:
   - {name: 首页, url: "https://www.example.cn/"}
@@ -57,3 +81,84 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         return site
 
     return make
+
+
+# ---------------------------------------------------------------------------------------------
+# Outside tools (a browser, Java, nginx, npm packages): a skip on a developer's machine, a failure
+# under CI=true, so that a CI machine missing a tool can't pass by skipping.
+
+
+def missing(reason: str) -> NoReturn:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Debian Chromium per test module (never a browser from `playwright install`)."""
+    executable = chromium_path()
+    if executable is None:
+        missing("Chromium not found at /usr/bin/chromium or on PATH (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright Python package is not installed (pip install playwright)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site (the repo root), built once per session with the real CLI. Read it, never write it."""
+    out = tmp_path_factory.mktemp("example") / "out"
+    subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)], check=True)
+    return out
+
+
+class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a build folder under PREFIX only, as the hospital's server does; anything else is a 404."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith(PREFIX):
+            super().do_GET()
+        else:
+            self.send_error(404, "outside the served sub-path")
+
+    def do_HEAD(self) -> None:
+        if self.path.startswith(PREFIX):
+            super().do_HEAD()
+        else:
+            self.send_error(404, "outside the served sub-path")
+
+    def translate_path(self, path: str) -> str:
+        # Stripped here, not in self.path, so the directory redirect (/dangjian/x → /dangjian/x/) keeps it.
+        return super().translate_path("/" + path[len(PREFIX):])
+
+    def log_message(self, format: str, *args: Any) -> None:  # "format": the base class's name
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a build on 127.0.0.1 (an ephemeral port) under PREFIX; yields the section's URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(SubPathHandler, directory=str(directory)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
