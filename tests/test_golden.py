@@ -8,13 +8,16 @@ and review the diff in git before committing it.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 from pathlib import Path
 
 from sitegen.build import build
 from sitegen.publish import MARKER
+from sitegen.search import BASE
 from tests.conftest import ROOT
+from tests.searchview import is_index_file, search_view
 
 GOLDEN = Path(__file__).parent / "sites" / "golden"
 EXPECTED = GOLDEN / "expected"
@@ -24,8 +27,13 @@ def _tree(root: Path) -> dict[str, bytes]:
     # static/ is a byte copy of the theme's files (the incremental tests compare it); a second
     # copy here would only have to be refreshed on every CSS change. The marker names the
     # build's state, which hashes sitegen's own code.
-    return {rel: p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith(("static/", MARKER))}
+    # The search index's bundles are binary and Pagefind's: what they find is compared instead.
+    files = {rel: p.read_bytes() for p in sorted(root.rglob("*"))
+             if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith(("static/", MARKER))
+             and not is_index_file(rel)}
+    if (root / BASE).is_dir():  # a built site; the expected tree keeps the view as a file
+        files["search-index.json"] = json.dumps(search_view(root), ensure_ascii=False, indent=1).encode()
+    return files
 
 
 def test_golden_site(tmp_path: Path) -> None:
@@ -38,7 +46,8 @@ def test_golden_site(tmp_path: Path) -> None:
     if os.environ.get("SITEGEN_REFRESH_GOLDEN"):
         shutil.rmtree(EXPECTED, ignore_errors=True)
         out = tmp_path / "out"
-        shutil.copytree(out, EXPECTED, ignore=lambda d, _: ["static"] if Path(d) == out else [])
+        shutil.copytree(out, EXPECTED, ignore=lambda d, _: ["static", "pagefind", "pagefind-delta"] if Path(d) == out else [])
+        (EXPECTED / "search-index.json").write_bytes(actual["search-index.json"])
     expected = _tree(EXPECTED)
     assert sorted(actual) == sorted(expected), "file lists differ"
     for name, data in expected.items():

@@ -10,8 +10,10 @@ import pytest
 
 from sitegen.build import build
 from sitegen.incremental import CACHE_DIR
+from sitegen.search import BASE, DELTA
 from sitegen.workers import PARALLEL_FROM
 from tests.conftest import MINI_CONFIG, article_text
+from tests.searchview import fragments, search_view
 from tests.test_write import tree
 
 CATEGORIES = ["党建园地", "廉洁微课堂", "案例警示", "支部风采"]
@@ -63,7 +65,28 @@ def test_incremental_equals_clean(make_site: Callable[..., Path], tmp_path: Path
         assert result.written == 0
     elif change == "article body":
         # the page, the listings it is on and the feed: not the whole site
-        assert 0 < result.written <= 6
+        assert 0 < result.written <= 6 + len(_files(site / "build" / DELTA))
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_edit_reindexes_only_the_delta(make_site: Callable[..., Path]) -> None:
+    site = make_site(articles(24), MINI_CONFIG)
+    build(site, site / "build")
+    base = _files(site / "build" / BASE)
+    assert base and not (site / "build" / DELTA).exists()
+    CHANGES["article body"](site)
+    build(site, site / "build")
+    assert _files(site / "build" / BASE) == base  # the base bundle is carried over untouched
+    view = search_view(site / "build")
+    assert "第1篇正文，改过了。" in "".join(v[1].replace(" ", "") for v in view.values())
+    assert len(fragments(site / "build" / DELTA)) == 1
+    CHANGES["deleted"](site)
+    build(site, site / "build")
+    assert len(search_view(site / "build")) == 23 and _files(site / "build" / BASE) == base
 
 
 def test_two_changes_in_a_row(make_site: Callable[..., Path], tmp_path: Path) -> None:

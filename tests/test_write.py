@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from sitegen.errors import SiteError
 from sitegen.publish import MARKER
+from sitegen.search import STATE
 from sitegen.write import Sink, UnsafePathError, guard_output, safe_join
+from tests.searchview import is_index_file, search_view
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file of an output but its marker, which names the output's own state."""
-    return {rel: p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and (rel := p.relative_to(root).as_posix()) != MARKER}
+    """Every file of an output but its marker, which names the output's own state.
+
+    The search index is one entry, what it finds: how it is split into bundles depends on history.
+    """
+    files = {rel: p.read_bytes() for p in root.rglob("*")
+             if p.is_file() and (rel := p.relative_to(root).as_posix()) != MARKER and not is_index_file(rel)}
+    if (root / STATE).is_file():
+        files["<search index>"] = json.dumps(search_view(root), ensure_ascii=False).encode()
+    return files
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/etc/passwd", "", "a\\..\\x", "C:/x", "a/\x00"])

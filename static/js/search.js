@@ -24,6 +24,7 @@
   var engine = null;
   var shown = [];
   var current = 0;
+  var marked = [];  // the words highlighted in the results shown
 
   function keywords(query) {
     return query.normalize("NFKC").toLowerCase().split(/[\s\p{P}\p{S}]+/u).filter(Boolean);
@@ -139,27 +140,25 @@
         }
         say((found.loose ? "没有找到与“" + query + "”完全一致的内容；以下 " + shown.length + " 篇文章包含其中的全部词语"
           : "找到 " + shown.length + " 篇包含“" + query + "”的文章") + "，按发布时间从新到旧排列。");
-        return showMore(found.loose ? [].concat.apply([], keys.map(words)) : keys);
+        marked = found.loose ? [].concat.apply([], keys.map(words)) : keys;
+        return showMore(marked);
       });
     }).catch(function () {
       say("搜索暂时无法使用，请稍后再试，或从栏目首页浏览文章。");
     });
   }
 
-  var lastKeys = [];
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var query = input.value.trim();
     var url = new URL(window.location.href);
     url.searchParams.set("q", query);
     window.history.replaceState(null, "", url.href);
-    lastKeys = keywords(query);
     run(query);
   });
-  more.addEventListener("click", function () { showMore(lastKeys); });
+  more.addEventListener("click", function () { showMore(marked); });
 
   var initial = new URLSearchParams(window.location.search).get("q") || "";
   input.value = initial;
-  lastKeys = keywords(initial);
   if (initial.trim()) run(initial.trim());
 })();
