@@ -27,7 +27,6 @@ from sitegen.imagemodel import ImageError
 from sitegen.model import Publisher, SiteConfig
 from sitegen.svg import clean_svg, svg_size
 from sitegen.yamldoc import compose
-from sitegen.yamltext import text_value
 
 KEYS = ("name", "logo", "address", "telephone", "icp", "police", "copyright")
 assert set(KEYS) <= {f.name for f in fields(Publisher)}
@@ -45,9 +44,12 @@ ICP = re.compile(rf"[{_PROVINCES}]ICP[备证] ?\d{{5,12}}号?(?:-\d{{1,3}})?", r
 POLICE = re.compile(rf"[{_PROVINCES}]公网安备 ?(\d{{14}})号?", re.ASCII)
 # One number: 0571-87654321, (0571) 8765 4321, +86 571 8765 4321, 12320; the tel: link is built from its digits.
 TELEPHONE = re.compile(r"\+?(?:\(\d{2,4}\) ?)?\d[\d -]{2,20}\d", re.ASCII)
-LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP", "SVG"}  # what every browser shows in an <img>
-_LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+# What every browser shows in an <img>, and what sitegen.assets versions (so a new logo re-renders the pages).
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP", "SVG"}
+_LOGO_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
+_NULL = "tag:yaml.org,2002:null"
 _BAD_IN_PATH = re.compile(r"[\s#?%\\]")
+
 
 def _publisher_node(text: str) -> yaml.Node | None:
     """The value of the top-level `publisher` key, from the YAML node graph, which keeps every line."""
@@ -83,7 +85,6 @@ def parse_publisher(text: str, path: str, line: int) -> tuple[Publisher | None, 
         return None, problems
     values: dict[str, str] = {}
     seen: dict[str, int] = {}
-    lines = text.split("\n")
     for key_node, value_node in node.value:
         at = key_node.start_mark.line + 1
         key = str(key_node.value)
@@ -99,9 +100,10 @@ def parse_publisher(text: str, path: str, line: int) -> tuple[Publisher | None, 
             problems.append(Problem(path, at, f"publisher.{key} 应是一段文字，不是列表或多项设置。",
                                     f"publisher.{key} must be text, not a list or mapping"))
         else:
-            value, found = text_value(value_node, lines, path, 0)
-            problems += found
-            value = " ".join(str(value).split())  # a folded or multi-line value reads as one line
+            # The characters typed (YAML would read 0571 as a number), and, as elsewhere in site.yaml,
+            # a ` # comment` after the value is a comment; `~` or `null` is nothing.
+            raw = "" if value_node.tag == _NULL else str(value_node.value)
+            value = " ".join(raw.split())  # a folded or multi-line value reads as one line
             problem = _check(key, value, path, at)
             if problem is not None:
                 problems.append(problem)
@@ -158,9 +160,9 @@ def _logo_problem(value: str, path: str, line: int) -> Problem | None:
                        f"logo {value!r} must be a file in static/, e.g. static/logo.png, without spaces, # ? % \\, "
                        "'..' or hidden names")
     if PurePosixPath(value).suffix.lower() not in _LOGO_SUFFIXES:
-        return Problem(path, line, f"logo“{value}”不是网页能显示的图片：请用 PNG、JPEG、GIF、WebP 或 SVG 格式"
-                                   "（文件名以 .png .jpg .gif .webp .svg 结尾）。",
-                       f"logo {value!r} must be a PNG, JPEG, GIF, WebP or SVG image")
+        return Problem(path, line, f"logo“{value}”不是网页能显示的图片：请用 PNG、JPEG、WebP 或 SVG 格式"
+                                   "（文件名以 .png .jpg .webp .svg 结尾）。",
+                       f"logo {value!r} must be a PNG, JPEG, WebP or SVG image")
     return None
 
 
@@ -183,9 +185,9 @@ def with_logo(config: SiteConfig, site_dir: Path, text: str) -> SiteConfig:
                                  f"logo {logo!r} not found; put the image in static/ and check its name")])
     size = _image_size(data)
     if size is None:
-        raise SiteError([Problem("site.yaml", line, f"logo“{logo}”不是有效的 PNG、JPEG、GIF、WebP 或 SVG 图片"
+        raise SiteError([Problem("site.yaml", line, f"logo“{logo}”不是有效的 PNG、JPEG、WebP 或 SVG 图片"
                                                     "（文件可能已损坏，或扩展名与内容不符），请重新导出。",
-                                 f"logo {logo!r} is not a valid PNG, JPEG, GIF, WebP or SVG image")])
+                                 f"logo {logo!r} is not a valid PNG, JPEG, WebP or SVG image")])
     return replace(config, publisher=replace(config.publisher, logo_size=size))
 
 
