@@ -122,6 +122,18 @@ def test_example_config_passes_nginx_t(tmp_path: Path) -> None:
     assert "[warn]" not in proc.stderr, proc.stderr
 
 
+def _answers(proc: subprocess.Popen[bytes], port: int) -> bool:
+    """Wait until nginx accepts connections on port; False if it exits or takes too long."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 @pytest.fixture(scope="module")
 def nginx_origin(example_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real nginx serving the example build at /dangjian/; yields http://127.0.0.1:<port>."""
@@ -136,17 +148,15 @@ def nginx_origin(example_build: Path, tmp_path_factory: pytest.TempPathFactory) 
         port = _free_port()
         server_conf.write_text(_deployed(example, port, docroot), encoding="utf-8")
         conf = _main_conf(tmp, server_conf, nginx)
-        proc = subprocess.Popen(_nginx_cmd(nginx, tmp, conf), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + TIMEOUT_S
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        if proc.poll() is None:
+        stderr_log = tmp / f"stderr-{port}.log"  # a file, not a pipe nobody reads, which could fill up and block
+        with stderr_log.open("wb") as err:
+            proc = subprocess.Popen(_nginx_cmd(nginx, tmp, conf), stdout=subprocess.DEVNULL, stderr=err)
+        if _answers(proc, port):
             break
-        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        stderr = stderr_log.read_text(errors="replace")
         if "Address already in use" not in stderr:
             pytest.fail(f"nginx did not start:\n{stderr}")
     else:
@@ -160,8 +170,6 @@ def nginx_origin(example_build: Path, tmp_path_factory: pytest.TempPathFactory) 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 @dataclass
