@@ -92,13 +92,16 @@
   }
 
   function tidy(excerpt) {  // the index's spaces out of Chinese text; one <mark> per run of characters
-    return excerpt.replace(SPACE_IN_TEXT, "$1").replace(SPACE_IN_TEXT, "$1").replace(/<\/mark><mark>/g, "");
+    // A word of the index is a character with the punctuation beside it: mark the character only.
+    return excerpt.replace(SPACE_IN_TEXT, "$1").replace(SPACE_IN_TEXT, "$1").replace(/<\/mark><mark>/g, "")
+      .replace(/<mark>([^\p{L}\p{N}<]+)/gu, "$1<mark>").replace(/([^\p{L}\p{N}>]+)<\/mark>/gu, "</mark>$1")
+      .replace(/<mark><\/mark>/g, "");
   }
 
   function item(data, keys) {
     var li = document.createElement("li");
     li.className = "search-result";
-    var url = here("data-root") + data.url.replace(/^\//, "");
+    var url = data.url;  // Pagefind puts its bundle's folder in front: /dangjian/2020/…, right under any sub-path
     var meta = [data.meta.date, data.meta.category].filter(Boolean).map(escapeHtml).join(" · ");
     li.innerHTML = "<h2><a href=\"" + escapeHtml(url) + "\">" + highlight(data.meta.title || url, keys) + "</a></h2>" +
       "<p class=\"excerpt\">" + tidy(data.excerpt) + "</p>" +
