@@ -25,6 +25,7 @@ import yaml
 
 from sitegen import __version__
 from sitegen.cache import CACHE_DIR
+from sitegen.errors import Problem, SiteError
 
 # Every library whose version can change a byte of the output; the rest by their metadata only
 # (importing pypinyin costs 0.3 s that a rebuild otherwise never pays).
@@ -86,7 +87,13 @@ def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:
     def visit(name: str) -> None:
         if name in sources:
             return
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:  # an OSError too: caught here, not reported as a disk failure
+            raise SiteError([Problem(f"templates/{name}", None,
+                                     f"找不到模板 templates/{name}。请从 sitegen 自带的模板中复制一份到网站的 templates/ 文件夹。",
+                                     f"template templates/{name} is missing; copy it from sitegen's own templates/")]) \
+                from None
         sources[name] = source
         try:
             found = jinja2.meta.find_referenced_templates(env.parse(source))
