@@ -20,14 +20,16 @@ from pathlib import Path
 import jinja2
 
 from sitegen import cache as cache_db
-from sitegen import check, images, interrupt, media, slugs, workers
+from sitegen import check, images, interrupt, media, search, seo, slugs, workers
+from sitegen.assets import is_theme_asset
+from sitegen.assets import versions as asset_versions
 from sitegen.cache import CACHE_DIR, Cache, Known
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import Problem, SiteError, split_warnings
 from sitegen.fileio import os_problem
 from sitegen.incremental import digest, load_slugs, save_slugs, setup_key, template_keys
 from sitegen.load import is_racy, scan_sources, scan_static
-from sitegen.model import Article, Parsed, Stamp
+from sitegen.model import Article, Parsed, SiteConfig, Stamp
 from sitegen.publish import Output, Prepared
 from sitegen.render import template_problem
 from sitegen.schedule import next_release, scheduled
@@ -132,7 +134,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                                    drafts, future, started_ns)
                 warnings = split_warnings([*scanned, *(p for x in parsed.values() for p in x.problems)])[1]
                 held = media.held_back(parsed, articles)
-                warnings += scheduled(parsed, held)
+                warnings += scheduled(parsed, held) + seo.warnings(config)
                 interrupt.checkpoint()
                 image_root = media.writable((site_dir / CACHE_DIR if save else cache_dir) / media.IMAGES_DIR, scratch)
                 plan, found_warnings = media.prepare(
@@ -141,7 +143,11 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                     site_dir, started_ns)
                 warnings += found_warnings
                 interrupt.checkpoint()
-                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics, plan)
+                config, keys = _versioned(config, keys, media.digests(
+                    cache, {p: s for p, s in statics.files.items() if is_theme_asset(p)}, site_dir, started_ns))
+                pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
+                search_root = media.writable(site_dir / CACHE_DIR / search.CACHE_NAME, scratch)
+                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics, plan, search_root)
                 twin = target.twin if save and not target.in_place else None
                 site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns,
                                    twin)
@@ -165,6 +171,12 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
     result = BuildResult(len(articles), len(site.pages), len(site.written), time.perf_counter() - started,
                          tuple(warnings))
     return result, articles
+
+
+def _versioned(config: SiteConfig, keys: dict[str, str], digests: dict[str, str]) -> tuple[SiteConfig, dict[str, str]]:
+    """The config with the theme assets' versions, and template keys that change with them."""
+    versions = asset_versions(digests)
+    return replace(config, assets=versions), {name: digest(key, sorted(versions.items())) for name, key in keys.items()}
 
 
 def _removed_warning(target: Output, removed: list[str]) -> Problem:

@@ -186,7 +186,7 @@ _KINDS: dict[str, Callable[[_Checker, Field], Any]] = {
     "feed_size": _Checker.integer, "sanitize": _Checker.boolean,
     "iframe_hosts": _Checker.string_list, "ancestors": _Checker.ancestors, "images": _Checker.images,
 }
-assert set(_KINDS) | {"categories", "publisher"} == {f.name for f in fields(SiteConfig)}
+assert set(_KINDS) | {"categories", "publisher", "assets"} == {f.name for f in fields(SiteConfig)}
 
 
 def parse_config(text: str, path: str = CONFIG_NAME) -> SiteConfig:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen import images, refs
+from sitegen import images, refs, searchtext
 from sitegen.errors import Problem, SiteError
 from sitegen.frontmatter import body_of, decode
 from sitegen.imagemodel import ImageError, ImageInfo
@@ -26,6 +26,7 @@ from sitegen.pictures import Picture
 from sitegen.render import Body, Renderer, excerpt
 from sitegen.resolve import Target
 from sitegen.sanitize import make_sanitizer
+from sitegen.share import ShareImage
 from sitegen.validate import parse_document
 from sitegen.write import Sink
 
@@ -45,6 +46,7 @@ class PageMedia:
     pictures: Mapping[str, Picture] = field(default_factory=dict)  # by image source path
     labels: Mapping[str, str] = field(default_factory=dict)  # attachment source -> label
     attachments: tuple[Attachment, ...] = ()
+    share: ShareImage | None = None  # the cover's rendition for link previews (og:image, JSON-LD)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class RenderJob:
     want_html: bool = False  # the feed needs the body of the newest articles
     digest: str = ""  # of the bytes the article was parsed from: the body must be the same bytes
     media: PageMedia = PageMedia()
+    write: bool = True  # False: the page is unchanged, and only its body is wanted (for a feed)
+    record: str = ""  # where to write the article's search record; "" when the cache has it
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ class Worker:
                              for u in dict.fromkeys(seen.unknown)])
         if self.clean is not None:
             html = self.clean(html)
-        return Body(html, excerpt(html))
+        return Body(html, excerpt(html), tuple(seen.alts.items()))
 
     def parse(self, path: str) -> Parsed:
         full = self.site_dir / path
@@ -127,8 +131,15 @@ class Worker:
                                      "the article changed while the site was being built; build again")])
         text, _ = decode(raw, job.article.path)
         body = self.body(text or "", job.media, job.article.path)
-        page = self.renderer.article(job.article, body, job.near, job.media.attachments)
-        sink.write(page.path, page.data)
+        if job.write:
+            share = job.media.share
+            if share is not None:  # the cover as the body describes it, if it shows it
+                share = replace(share, alt=dict(body.alts).get(share.source, ""))
+            page = self.renderer.article(job.article, body, job.near, job.media.attachments, share)
+            sink.write(page.path, page.data)
+        if job.record:
+            _write_record(Path(job.record), searchtext.record(job.article, job.article.category, body.html,
+                                                                  Path(job.record).stem))
         return Rendered(job.article.path, body.excerpt, body.html if job.want_html else None)
 
     def render_list(self, job: ListJob, sink: Sink) -> str:
@@ -143,6 +154,13 @@ class Worker:
             return job.source, exc
         except OSError as exc:
             return job.source, ImageError(f"无法读取这张图片（{exc.strerror}）。", f"cannot read the image: {exc}")
+
+
+def _write_record(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)  # a record is there whole or not at all: the indexer links it as it is
 
 
 _worker: tuple[str, Worker] | None = None

@@ -38,6 +38,7 @@ class PageRefs:
     pictures: Mapping[str, Picture] = field(default_factory=dict)  # by image source path
     labels: Mapping[str, str] = field(default_factory=dict)  # attachment source -> （PDF，1.2 MB）
     unknown: list[str] = field(default_factory=list)  # local references nobody resolved
+    alts: dict[str, str] = field(default_factory=dict)  # image source -> its first description, for og:image:alt
 
 
 _current = PageRefs()
@@ -97,6 +98,8 @@ class _References(Treeprocessor):
             return first
         pic = refs.pictures[target.source]
         title, alt = (img.get("title") or "").strip(), (img.get("alt") or "").strip()
+        if alt or title:
+            refs.alts.setdefault(target.source, alt or title)
         alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() \
             and not (img.tail or "").strip()
         new = picture_element(pic, alt or title, first)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
-from sitegen import attachments, images, pictures
+from sitegen import attachments, images, pictures, share
 from sitegen.cache import Cache, Known
 from sitegen.errors import Problem, SiteError, split_warnings
 from sitegen.fileio import file_digest
@@ -170,7 +170,8 @@ def page_media(article: Article, m: Media, plan: Plan) -> PageMedia:
     labels = {s: attachments.label(s, plan.sizes[s]) for s in m.files}
     files = tuple(Attachment(posixpath.basename(s), attachments.href(posixpath.basename(s)), labels[s])
                   for s in m.files)
-    return PageMedia(m.targets, pics, labels, files)
+    shared = share.share_image(folder, m.cover, plan.images[m.cover]) if m.cover else None
+    return PageMedia(m.targets, pics, labels, files, shared)
 
 
 def cover(article: Article, m: Media, plan: Plan, page_dir: str) -> Picture | None:

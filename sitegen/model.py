@@ -71,6 +71,7 @@ class SiteConfig:
     ancestors: tuple[Link, ...] = ()  # crumbs above the section (首页 > 医院概况)
     images: ImageSettings = field(default_factory=ImageSettings)  # photo rendition sizes and qualities
     publisher: Publisher = field(default_factory=Publisher)
+    assets: Mapping[str, str] = field(default_factory=dict)  # static file -> content version, set by the build
     categories: Mapping[str, Category] = field(default_factory=dict)  # tree order
 
 

@@ -20,10 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.assets import versioned
 from sitegen.controls import xml_safe
 from sitegen.errors import Problem, SiteError
 from sitegen.markup import cjk_edge
-from sitegen.model import Article, Link, OutputFile, SiteConfig
+from sitegen.model import Article, Category, Link, OutputFile, SiteConfig
 from sitegen.pages import (
     ListPage,
     Neighbours,
@@ -32,6 +33,7 @@ from sitegen.pages import (
     output_name,
     relative,
 )
+from sitegen.share import ShareImage, news_article
 
 EXCERPT_CHARS = 110
 _TAG = re.compile(r"<[^>]+>")
@@ -53,6 +55,7 @@ class Body:
 
     html: str
     excerpt: str
+    alts: tuple[tuple[str, str], ...] = ()  # (image source, its alt text) as the body describes them
 
 
 def excerpt(body_html: str, limit: int = EXCERPT_CHARS) -> str:
@@ -148,17 +151,20 @@ class Renderer:
         # The nav item to mark as current: the category itself or its top-level ancestor.
         trail = (*category.parents, category.name) if category else ()
         current = self.config.categories[trail[1] if len(trail) > 1 else trail[0]].path if trail else None
-        return {
+        ctx: dict[str, Any] = {
             "nav_current": current,
             "site": self.config,
             "generator": f"sitegen {__version__}",
-            "page": {"dir": page_dir, **page},
+            "page": {"dir": page_dir, "feed": "feed.xml", **page},  # feed: the one this page offers
             "rel": partial(relative, page_dir=page_dir),
+            # A theme file's link with its content version; looks rel up when called: 404.html replaces it.
+            "asset": lambda target: versioned(ctx["rel"](target), self.config.assets.get(target)),
             # Canonical, share and feed links: "" when site.yaml has no site_url (templates test it).
             "absolute": self.absolute,
             "nav": self.nav,
             "breadcrumb": crumbs,
         }
+        return ctx
 
     def absolute(self, target: str) -> str:
         """A site-relative path as an absolute URL from site_url + base_path; absolute URLs stay."""
@@ -178,13 +184,16 @@ class Renderer:
             text = xml_safe(text)
         return OutputFile(path, text.encode("utf-8"))
 
-    def article(self, article: Article, body: Body, near: Neighbours, attachments: Sequence[Any] = ()) -> OutputFile:
+    def article(self, article: Article, body: Body, near: Neighbours, attachments: Sequence[Any] = (),
+                image: ShareImage | None = None) -> OutputFile:
         category = self.config.categories[article.category]
+        description = article.summary or body.excerpt
         return self._render("article.html", output_name(article.url), self._context(
             article.url, breadcrumb(category, self.config),
-            kind="article", title=article.title, description=article.summary or body.excerpt,
+            kind="article", title=article.title, description=description,
             article=article, category=category, content=Markup(body.html),
-            older=near.older, newer=near.newer, attachments=attachments,
+            older=near.older, newer=near.newer, attachments=attachments, image=image,
+            jsonld=news_article(self.config, article, category, description, image, self.absolute),
         ))
 
     def listing(self, page: ListPage, excerpts: Mapping[str, str],
@@ -197,8 +206,14 @@ class Renderer:
             page.path, breadcrumb(page.category, self.config),
             kind="home" if is_home else "category", title=page.category.name,
             description=self.config.description, category=page.category,
-            entries=items, pager=page.pager,
+            entries=items, pager=page.pager, feed=page.category.path + "feed.xml",
         ))
+
+    def search_page(self) -> OutputFile:
+        root = self.config.categories[self.config.title]
+        return self._render("search.html", "search/index.html", self._context(
+            "search/", (*breadcrumb(root, self.config), Link("站内搜索", "search/")),
+            kind="search", title="站内搜索", description=f"在{self.config.title}中搜索文章", category=root))
 
     def not_found(self) -> OutputFile:
         # Served at any depth, so its links are absolute from base_path.
@@ -208,8 +223,16 @@ class Renderer:
         ctx["rel"] = lambda target: target if is_absolute(target) else self.config.base_path + target
         return self._render("404.html", "404.html", ctx)
 
-    def feed(self, articles: Sequence[Article], bodies: Mapping[str, Body]) -> OutputFile:
+    def feed(self, articles: Sequence[Article], bodies: Mapping[str, Body], category: Category | None = None,
+             ) -> OutputFile:
+        """The column's Atom feed, or a category's (its listing's newest articles) at category/<slug>/feed.xml."""
         root = self.config.site_url.rstrip("/") + self.config.base_path
-        ctx = self._context("", (), kind="feed", title=self.config.title, root=root,
+        home = category.path if category else ""
+        ctx = self._context("", (), kind="feed", title=self.config.title, root=root, category=category, home=home,
+                            path=home + "feed.xml",
                             entries=[(a, bodies[a.path]) for a in articles[: self.config.feed_size]])
-        return self._render("feed.xml", "feed.xml", ctx, xml=True)
+        return self._render("feed.xml", home + "feed.xml", ctx, xml=True)
+
+    def site_file(self, template: str, path: str, xml: bool = False, **page: Any) -> OutputFile:
+        """A file for machines at the site's root (sitemap.xml, robots.txt): templates use absolute()."""
+        return self._render(template, path, self._context("", (), kind=template, **page), xml=xml)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import media
+from sitegen import media, search, seo
 from sitegen.cache import Cache
 from sitegen.incremental import digest
 from sitegen.job import ListJob, PageMedia, RenderJob
@@ -24,7 +24,7 @@ from sitegen.tree import Verified
 from sitegen.workers import Pool
 from sitegen.write import Sink
 
-TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml")
+TEMPLATES = ("article.html", "list.html", "404.html", "feed.xml", "search.html", *seo.TEMPLATES)
 FULL_ABOVE = 0.5  # past this share of changed articles, a full build is as quick and simpler
 
 
@@ -38,6 +38,7 @@ class Inputs:
     parsed: dict[str, Parsed]
     statics: Found
     plan: Plan
+    search_root: Path  # the search records and index bundles, in the cache
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,6 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     old = live.version.pages if live is not None else {}
     sums = {a.path: inputs.parsed[a.path].digest for a in articles}
     near = neighbours(articles)
-    newest = {a.path for a in articles[: config.feed_size]}
     plan = inputs.plan
     shown = {a.path: media.page_media(a, plan.media[a.path], plan) for a in articles}
     # An article's metadata is a function of its bytes (sums) and path, given the config,
@@ -69,27 +69,37 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     pages = {output_name(a.url): digest(setup, keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]),
                                         _media_key(shown[a.path]))
              for a in articles}
-    pages["feed.xml"] = digest(setup, keys["feed.xml"], *[a.path + sums[a.path] for a in articles if a.path in newest])
-    feed_changed = old.get("feed.xml") != pages["feed.xml"]
-    jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path], shown[a.path]) for a in articles
-            if old.get(output_name(a.url)) != pages[output_name(a.url)] or sums[a.path] not in cache.excerpts
-            or (feed_changed and a.path in newest)]
-    full = not old or len(jobs) > FULL_ABOVE * max(len(articles), 1)
+    feeds = seo.feeds(articles, config)
+    for feed in feeds:  # a feed shows its articles' bodies, with the URLs of their pictures
+        pages[feed.path] = digest(setup, keys["feed.xml"], feed.path,
+                                  *[a.path + sums[a.path] + _media_key(shown[a.path]) for a in feed.entries])
+    stale = [f for f in feeds if old.get(f.path) != pages[f.path]]
+    want = {a.path for f in stale for a in f.entries}  # bodies the stale feeds need; the pages may be unchanged
+    jobs = [RenderJob(a, near[a.path], a.path in want, sums[a.path], shown[a.path], write) for a in articles
+            if (write := old.get(output_name(a.url)) != pages[output_name(a.url)])
+            or sums[a.path] not in cache.excerpts or a.path in want]
+    full = not old or sum(j.write for j in jobs) > FULL_ABOVE * max(len(articles), 1)
     if full:
-        jobs = [RenderJob(a, near[a.path], a.path in newest, sums[a.path], shown[a.path]) for a in articles]
-        old, feed_changed = {}, True
+        stale, want = feeds, {a.path for f in feeds for a in f.entries}
+        jobs = [RenderJob(a, near[a.path], a.path in want, sums[a.path], shown[a.path]) for a in articles]
+        old = {}
         if twin is not None:
             twin.mkdir()
     else:
         twin = None
+    # A search record is the article's text: not its page, whose key changes with every template.
+    record_keys = {a.path: digest(setup, "search", sums[a.path], a.path, _media_key(shown[a.path])) for a in articles}
+    jobs = search.with_records(jobs, articles, record_keys, inputs.search_root, lambda a, record: RenderJob(
+        a, near[a.path], False, sums[a.path], shown[a.path], False, record))
     rendered = {r.path: r for r in pool.render(jobs, staging, twin)}
-    written = {output_name(a.url) for a in (j.article for j in jobs)}
+    written = {output_name(j.article.url) for j in jobs if j.write}
     excerpts = {sums[p]: r.excerpt for p, r in rendered.items()}
     excerpts.update({d: cache.excerpts[d] for d in sums.values() if d not in excerpts})
     cache.excerpts = excerpts
     by_path = {a.path: excerpts[sums[a.path]] for a in articles}
     lists = []
-    for page in list_pages(articles, config):
+    listings = list_pages(articles, config)
+    for page in listings:
         path = output_name(page.path)
         covers = {a.path: pic for a in page.articles
                   if (pic := media.cover(a, plan.media[a.path], plan, page.path)) is not None}
@@ -100,15 +110,17 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     written.update(pool.render_lists(lists, staging, twin))
     sink = Sink(staging, twin)
     renderer = Renderer(config, inputs.site_dir)
-    feed = articles[: config.feed_size]
     pages["404.html"] = digest(setup, keys["404.html"])
     if old.get("404.html") != pages["404.html"]:
         sink.write("404.html", renderer.not_found().data)
         written.add("404.html")
-    if feed_changed:
-        sink.write("feed.xml", renderer.feed(
-            feed, {a.path: Body(rendered[a.path].html or "", by_path[a.path]) for a in feed}).data)
-        written.add("feed.xml")
+    for feed in stale:
+        sink.write(feed.path, renderer.feed(feed.entries, {a.path: Body(rendered[a.path].html or "", by_path[a.path])
+                                                           for a in feed.entries}, feed.category).data)
+        written.add(feed.path)
+    written.update(seo.crawl_files(config, setup, keys, seo.located(listings, articles), renderer, old, pages, sink))
+    written.update(search.publish(articles, record_keys, inputs.search_root, renderer.search_page(),
+                                  digest(setup, keys["search.html"]), old, pages, sink, fresh=live is None))
     written.update(_statics(inputs, cache, old, pages, sink, started_ns))
     for article in articles:
         for path, out in media.outputs(article, plan.media[article.path], plan, inputs.site_dir).items():
@@ -134,7 +146,8 @@ def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str,
 def _media_key(shown: PageMedia) -> str:
     if shown is media.NO_PAGE_MEDIA:
         return ""
-    return digest(repr(sorted(shown.targets.items())), repr(sorted(shown.pictures.items())), repr(shown.attachments))
+    return digest(repr(sorted(shown.targets.items())), repr(sorted(shown.pictures.items())), repr(shown.attachments),
+                  repr(shown.share))
 
 
 def check_sources(articles: Sequence[Article]) -> dict[str, str]:
