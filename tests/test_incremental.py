@@ -50,6 +50,10 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "static file": lambda s: edit(s, "static/css/site.css", "--red: #b71c1c;", "--red: #a00000;"),
     "static added": lambda s: (s / "static/extra.txt").write_text("x", "utf-8"),
     "static removed": lambda s: (s / "static/favicon.svg").unlink(),
+    "meta partial": lambda s: edit(s, "templates/_meta.html", 'content="zh_CN"', 'content="zh_CN" '),
+    "sitemap template": lambda s: edit(s, "templates/sitemap.xml", "<lastmod>", "<lastmod >"),
+    "robots template": lambda s: edit(s, "templates/robots.txt", "Disallow:", "Disallow: /nothing/"),
+    "no site_url": lambda s: edit(s, "site.yaml", "site_url: https://www.example.cn\n", ""),
 }
 
 
