@@ -76,3 +76,20 @@ def test_accepts_new_empty_or_own_folders(tmp_path: Path) -> None:
     (tmp_path / "ours" / MARKER).write_text("state x")
     (tmp_path / "ours" / "a.html").write_text("")
     guard_output(tmp_path / "ours", site)
+
+
+def test_link_falls_back_to_a_copy_across_drives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache and the output may be on two drives: a hard link fails there (EXDEV) and a copy is made."""
+    import errno
+    import os
+
+    source = tmp_path / "cache.bin"
+    source.write_bytes(b"rendition")
+
+    def cross_device(src: object, dst: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    Sink(tmp_path / "out").link("a/b.bin", source)
+    copied = tmp_path / "out" / "a" / "b.bin"
+    assert copied.read_bytes() == b"rendition" and copied.stat().st_ino != source.stat().st_ino
