@@ -90,6 +90,7 @@ def test_link_falls_back_to_a_copy_across_drives(tmp_path: Path, monkeypatch: py
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
     monkeypatch.setattr(os, "link", cross_device)
+    (tmp_path / "out").mkdir()
     Sink(tmp_path / "out").link("a/b.bin", source)
     copied = tmp_path / "out" / "a" / "b.bin"
     assert copied.read_bytes() == b"rendition" and copied.stat().st_ino != source.stat().st_ino
