@@ -90,10 +90,9 @@ def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:
         try:
             source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:  # an OSError too: caught here, not reported as a disk failure
-            raise SiteError([Problem(f"templates/{name}", None,
-                                     f"找不到模板 templates/{name}。请从 sitegen 自带的模板中复制一份到网站的 templates/ 文件夹。",
-                                     f"template templates/{name} is missing; copy it from sitegen's own templates/")]) \
-                from None
+            zh = f"找不到模板 templates/{name}。请从 sitegen 自带的模板中复制一份到网站的 templates/ 文件夹。"
+            en = f"template templates/{name} is missing; copy it from sitegen's own templates/"
+            raise SiteError([Problem(f"templates/{name}", None, zh, en)]) from None
         sources[name] = source
         try:
             found = jinja2.meta.find_referenced_templates(env.parse(source))
