@@ -334,6 +334,8 @@ def test_content_named_files_are_immutable(nginx_origin: str, example_build: Pat
     ("home page", r"^index\.html$"),
     ("article", "^" + re.escape(SEED) + r"index\.html$"),
     ("feed", r"^feed\.xml$"),
+    ("sitemap", r"^sitemap\.xml$"),
+    ("robots.txt", r"^robots\.txt$"),
     ("attachment", r"\.pdf$"),
     ("icon", r"^static/favicon\.svg$"),
     ("search entry point", r"^pagefind/pagefind-entry\.json$"),
@@ -351,6 +353,7 @@ def test_other_files_are_cached_briefly(nginx_origin: str, example_build: Path, 
     ("stylesheet", r"^static/css/site\.css$", "text/css"),
     ("script", r"^static/js/site\.js$", "application/javascript"),
     ("feed", r"^feed\.xml$", "text/xml"),
+    ("sitemap", r"^sitemap\.xml$", "text/xml"),
     ("search entry point", r"^pagefind/pagefind-entry\.json$", "application/json"),
 ])
 def test_text_is_gzipped(nginx_origin: str, example_build: Path, what: str, pattern: str, mime: str) -> None:
