@@ -226,8 +226,8 @@ def test_header_and_footer_show_every_field(make_site: Callable[..., Path], tmp_
     assert links["浙ICP备20250101号-1"] == "https://beian.miit.gov.cn/"
     assert links["浙公网安备33019902000123号"] == "https://beian.mps.gov.cn/#/query/webSearch?code=33019902000123"
     assert [text for _, _, text in _with_class(article, "copyright")] == ["© 2026 江北市人民医院 版权所有"]
-    [printed] = _with_class(article, "print-header")
-    assert "hidden" in printed[1] and printed[2] == "江北市人民医院 党建园地"
+    # Paper gets the same brand (static/css/print.css), not a hidden copy: a hidden <img> is one no reader sees.
+    assert [e for e in _elements(article) if e[0] == "img"] == _with_class(article, "brand-logo")
 
 
 def test_only_the_fields_set_are_shown(make_site: Callable[..., Path], tmp_path: Path) -> None:
@@ -243,10 +243,10 @@ def test_only_the_fields_set_are_shown(make_site: Callable[..., Path], tmp_path:
 def test_a_site_without_publisher(make_site: Callable[..., Path], tmp_path: Path) -> None:
     article, home = _built(make_site, tmp_path, "")
     for page in (article, home):
-        for name in ("brand", "footer-items", "copyright", "print-org"):
+        for name in ("brand", "footer-items", "copyright"):
             assert not _with_class(page, name), name
         assert "<img" not in page.split("<main")[0], "no logo without publisher.logo"
-        assert [e[2] for e in _with_class(page, "print-header")] == ["党建园地"]
+        assert [e[2] for e in _with_class(page, "site-title")] == ["党建园地"]
 
 
 def test_logo_alone_has_the_column_name_beside_it(make_site: Callable[..., Path], tmp_path: Path) -> None:
