@@ -120,6 +120,9 @@ def update(records: Mapping[str, str], root: Path, fresh: bool = False) -> Index
     `fresh`: a clean or first build, which makes the base anew (the only index a new clone would have).
     """
     root.mkdir(parents=True, exist_ok=True)
+    if not records:  # Pagefind refuses an empty site; the page answers every query with 没有找到
+        _prune(root, set(), ())
+        return Index({}, json.dumps({"empty": True, "delta": False, "replaced": []}, separators=(",", ":")).encode())
     base = None if fresh else _load(root)
     changed = {u: k for u, k in records.items() if base is None or base.records.get(u) != k}
     if base is None or len(changed) > min(DELTA_LIMIT, len(records) // 2):

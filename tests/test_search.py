@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from sitegen.build import build
-from tests.conftest import ROOT, serve
+from tests.conftest import MINI_CONFIG, ROOT, article_text, serve
 
 FIXTURE = Path(__file__).parent / "sites" / "search"
 REQUIRED = ["纪检监察", "督战", "邓修明", "天津 督战", "天津督战", "廉洁微课堂"]  # issue 9: each finds the seed
@@ -156,4 +156,16 @@ def test_an_edit_is_found_and_the_old_text_is_not(chromium: Browser, tmp_path: P
         assert search(page, url, "整改清单")[1] == ["天津医疗卫生系统召开专题会议"]
         assert search(page, url, "压实责任")[1] == []
         assert "院党委开展专项督导" not in search(page, url, "督导")[1]
+        page.close()
+
+
+def test_a_site_with_no_published_article_has_an_empty_index(chromium: Browser, make_site: Callable[..., Path]) -> None:
+    """Pagefind refuses an empty site: the build still succeeds and the page finds nothing."""
+    site = make_site({"2020/a.md": article_text("草稿").replace("category:", "draft: true\ncategory:")}, MINI_CONFIG)
+    build(site, site / "build")
+    assert not (site / "build" / "pagefind").exists()
+    with serve(site / "build") as url:
+        page = chromium.new_page()
+        status, titles = search(page, url, "草稿")
+        assert titles == [] and status.startswith("没有找到包含")
         page.close()

@@ -50,6 +50,9 @@
     engine = fetch(here("data-state"), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { delta: false, replaced: [] }; })
       .then(function (state) {
+        if (state.empty) {  // no article yet: nothing to load, nothing to find
+          return { pf: { search: function () { return Promise.resolve({ results: [] }); } }, replaced: new Set() };
+        }
         return import(here("data-pagefind") + "pagefind.js").then(function (pf) {
           return pf.options({ excerptLength: 48 }).then(function () {
             return state.delta ? pf.mergeIndex(here("data-delta")) : null;
