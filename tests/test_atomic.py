@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import random
 import re
@@ -29,6 +30,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.publish import MARKER, Output, read_marker
 from tests.conftest import MINI_CONFIG, ROOT, article_text
+from tests.searchview import is_index_file, search_view
 
 N_ARTICLES = 1000
 BODY = "坚决保障打赢疫情防控阻击战，是纪检监察机关当前的头等大事。" * 10
@@ -58,6 +60,17 @@ def digests(root: Path, skip: frozenset[str] = frozenset({MARKER})) -> Tree:
             else:
                 with open(path, "rb") as fh:
                     found[prefix + name] = hashlib.file_digest(fh, "blake2b").hexdigest()
+    # The search index by what it finds: an incremental build splits it into base and delta bundles
+    # where a clean build makes one (tests/searchview.py).
+    index = [p for p in found if is_index_file(p)]
+    if index:
+        for p in index:
+            del found[p]
+        try:
+            view = json.dumps(search_view(root), ensure_ascii=False).encode()
+            found["<search index>"] = hashlib.blake2b(view).hexdigest()
+        except (OSError, ValueError, KeyError) as exc:
+            found["<search index>"] = f"<unreadable: {exc}>"
     return found
 
 
