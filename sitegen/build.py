@@ -147,7 +147,8 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                     cache, {p: s for p, s in statics.files.items() if is_theme_asset(p)}, site_dir, started_ns))
                 pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
                 search_root = media.writable(site_dir / CACHE_DIR / search.CACHE_NAME, scratch)
-                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics, plan, search_root)
+                inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics, plan, search_root, clean,
+                                str(target.path))
                 twin = target.twin if save and not target.in_place else None
                 site = render_site(inputs, cache, None if clean else live, pool, target.new_staging(), started_ns,
                                    twin)

@@ -33,7 +33,7 @@ from sitegen.write import Sink
 CACHE_NAME = "search"  # under .sitegen-cache/; shared by build and check: everything in it is content-addressed
 BASE, DELTA, STATE = "pagefind", "pagefind-delta", "search/state.json"
 DELTA_LIMIT = 200  # articles: at ~5 ms each plus 0.3 s to start Pagefind, about 1.3 s at most
-_STATE_FILE = "state.json"
+STATES = 4  # outputs whose index state is kept: the site's build/, a preview folder, a check or two
 _FRAGMENT_MAGIC = b"pagefind_dcd"
 
 
@@ -93,19 +93,38 @@ def _make(records: Mapping[str, str], root: Path, kind: str) -> Bundle:
     return Bundle(bundle_id, dict(records), _page_ids(folder) if kind == BASE else {})
 
 
-def _load(root: Path) -> Bundle | None:
+def _state_file(root: Path, slot: str) -> Path:
+    return root / f"state-{slot}.json"
+
+
+def _load(root: Path, slot: str) -> Bundle | None:
     try:
-        data = json.loads((root / _STATE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(_state_file(root, slot).read_text(encoding="utf-8"))
         base = Bundle(data["id"], data["records"], data["pages"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return base if (root / f"{BASE}-{base.id}" / "pagefind.js").is_file() else None
 
 
-def _save(root: Path, base: Bundle) -> None:
-    tmp = root / (_STATE_FILE + ".tmp")
+def _save(root: Path, slot: str, base: Bundle) -> None:
+    target = _state_file(root, slot)
+    tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps({"id": base.id, "records": base.records, "pages": base.pages}), encoding="utf-8")
-    os.replace(tmp, root / _STATE_FILE)
+    os.replace(tmp, target)
+
+
+def _kept_bases(root: Path) -> set[str]:
+    """The base bundles of the newest STATES outputs' states; older states go (a check build makes one)."""
+    states = sorted(root.glob("state-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in states[STATES:]:
+        old.unlink(missing_ok=True)
+    kept = set()
+    for state in states[:STATES]:
+        try:
+            kept.add(f"{BASE}-{json.loads(state.read_text(encoding='utf-8'))['id']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            state.unlink(missing_ok=True)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -114,20 +133,22 @@ class Index:
     state: bytes  # search/state.json
 
 
-def update(records: Mapping[str, str], root: Path, fresh: bool = False) -> Index:
+def update(records: Mapping[str, str], root: Path, slot: str, fresh: bool = False) -> Index:
     """The bundles for these records (url -> key, each record already in the cache).
 
-    `fresh`: a clean or first build, which makes the base anew (the only index a new clone would have).
+    `slot` names the output: each output has the base it was given, so building into a second
+    folder (or sitegen check) does not make the first one's next build relink a new base.
+    `fresh`: --clean, which makes the base anew (the only index a new clone would have).
     """
     root.mkdir(parents=True, exist_ok=True)
     if not records:  # Pagefind refuses an empty site; the page answers every query with 没有找到
         _prune(root, set(), ())
         return Index({}, json.dumps({"empty": True, "delta": False, "replaced": []}, separators=(",", ":")).encode())
-    base = None if fresh else _load(root)
+    base = None if fresh else _load(root, slot)
     changed = {u: k for u, k in records.items() if base is None or base.records.get(u) != k}
     if base is None or len(changed) > min(DELTA_LIMIT, len(records) // 2):
         base, changed = _make(records, root, BASE), {}
-        _save(root, base)
+    _save(root, slot, base)  # also marks this output's state the newest
     replaced = sorted(base.pages[u] for u, k in base.records.items() if records.get(u) != k and u in base.pages)
     bundles = [(BASE, base.id)]
     if changed:
@@ -135,15 +156,23 @@ def update(records: Mapping[str, str], root: Path, fresh: bool = False) -> Index
     files = {}
     for kind, bundle_id in bundles:
         folder = root / f"{kind}-{bundle_id}"
-        for path in _files(folder):
+        for path in _files(folder, kind):
             files[f"{kind}/{path}"] = (digest(bundle_id, path), folder / path)
     state = json.dumps({"delta": bool(changed), "replaced": replaced}, separators=(",", ":")).encode()
-    _prune(root, {f"{kind}-{bundle_id}" for kind, bundle_id in bundles}, records.values())
+    _prune(root, {f"{kind}-{bundle_id}" for kind, bundle_id in bundles} | _kept_bases(root), records.values())
     return Index(files, state)
 
 
-def _files(folder: Path) -> Iterable[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+# Pagefind's own search UIs, unused (the search page has its own), and in a delta bundle its JS too:
+# the page merges a delta into the base's instance, which loads only its data files.
+_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+_BASE_ONLY = ("pagefind.js", "pagefind-worker.js")
+
+
+def _files(folder: Path, kind: str) -> Iterable[str]:
+    skip = _UNUSED + (_BASE_ONLY if kind == DELTA else ())
+    return sorted(rel for p in folder.rglob("*") if p.is_file()
+                  and not (rel := p.relative_to(folder).as_posix()).startswith(skip))
 
 
 def _prune(root: Path, keep: set[str], records: Iterable[str]) -> None:
@@ -167,9 +196,9 @@ def with_records(jobs: list[RenderJob], articles: Sequence[Article], keys: Mappi
 
 
 def publish(articles: Sequence[Article], keys: Mapping[str, str], root: Path, page: OutputFile, page_key: str,
-            old: Mapping[str, str], pages: dict[str, str], sink: Sink, fresh: bool = False) -> list[str]:
+            old: Mapping[str, str], pages: dict[str, str], sink: Sink, slot: str, fresh: bool = False) -> list[str]:
     """The search page and the index bundles into the output, rewriting only what changed."""
-    index = update({a.url: keys[a.path] for a in articles}, root, fresh)
+    index = update({a.url: keys[a.path] for a in articles}, root, slot, fresh)
     written = []
     for path, (key, source) in index.files.items():
         pages[path] = key

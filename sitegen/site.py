@@ -39,6 +39,8 @@ class Inputs:
     statics: Found
     plan: Plan
     search_root: Path  # the search records and index bundles, in the cache
+    clean: bool = False  # --clean: the search index's base is made anew too
+    output: str = ""  # the output folder: each has its own search index state
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,8 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
         written.add(feed.path)
     written.update(seo.crawl_files(config, setup, keys, seo.located(listings, articles), renderer, old, pages, sink))
     written.update(search.publish(articles, record_keys, inputs.search_root, renderer.search_page(),
-                                  digest(setup, keys["search.html"]), old, pages, sink, fresh=live is None))
+                                  digest(setup, keys["search.html"]), old, pages, sink,
+                                  digest(inputs.output), fresh=inputs.clean))
     written.update(_statics(inputs, cache, old, pages, sink, started_ns))
     for article in articles:
         for path, out in media.outputs(article, plan.media[article.path], plan, inputs.site_dir).items():

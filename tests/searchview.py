@@ -39,3 +39,9 @@ def search_view(out: Path) -> dict[str, object]:
 
 def is_index_file(rel: str) -> bool:
     return rel == STATE or rel.startswith((BASE + "/", DELTA + "/"))
+
+
+def index_writes(out: Path) -> int:
+    """Files an edit rewrites for search: the delta bundle and search/state.json (the base stays)."""
+    delta = out / DELTA
+    return 1 + (sum(1 for p in delta.rglob("*") if p.is_file()) if delta.is_dir() else 0)

@@ -166,3 +166,16 @@ def test_rebuild_needs_no_pinyin_dictionary(make_site: Callable[..., Path]) -> N
             for _ in range(2)]
     assert runs == ["True\n", "False\n"]
     assert (site / "build/category/an-li-jing-shi/index.html").is_file()
+
+
+def test_a_second_output_or_a_clean_build_does_not_move_the_firsts_base(make_site: Callable[..., Path],
+                                                                        tmp_path: Path) -> None:
+    """Each output keeps the base it was given: a preview folder or a --clean build elsewhere costs it nothing."""
+    site = make_site(articles(24), MINI_CONFIG)
+    build(site, site / "build")
+    base = _files(site / "build" / BASE)
+    CHANGES["article body"](site)
+    build(site, tmp_path / "preview", clean=True)  # a new base, made for the preview only
+    build(site, site / "build")
+    assert _files(site / "build" / BASE) == base and (site / "build" / DELTA).is_dir()
+    assert tree(site / "build") == tree(tmp_path / "preview")
