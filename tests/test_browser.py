@@ -645,7 +645,9 @@ def test_layout_shift_measurement_sees_a_shift(slow_url: str, new_context: NewCo
     context.route(slow_url + PHOTO_ARTICLE, strip_sizes)
     _, cls, shifts = _measure_cls(context, slow_url + PHOTO_ARTICLE)
     print(f"\nCLS control (photos without width/height) @ 375: {cls:.5f} ({len(shifts)} shifts)")
-    assert cls > 5 * CLS_LIMIT, f"without width/height the page measured only {cls:.4f}: the measurement is blind"
+    # 3x the limit: with issue 9's taller phone header (nav grid, search box) the photos start lower and
+    # move a smaller share of the viewport (0.037 here, was 0.06); a blind measurement reads 0.
+    assert cls > 3 * CLS_LIMIT, f"without width/height the page measured only {cls:.4f}: the measurement is blind"
 
 
 @pytest.mark.parametrize("device", DEVICES)
