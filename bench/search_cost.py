@@ -42,7 +42,7 @@ categories:
 """
 
 _spent = [0.0]
-_run = search._run_pagefind
+_run = search.run_pagefind
 
 
 def _timed_run(*args: object, **kwargs: object) -> None:
@@ -53,7 +53,7 @@ def _timed_run(*args: object, **kwargs: object) -> None:
         _spent[0] += time.perf_counter() - began
 
 
-search._run_pagefind = _timed_run  # type: ignore[assignment]
+search.run_pagefind = _timed_run  # type: ignore[assignment]
 
 
 def _bytes(folder: Path) -> tuple[int, int]:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright
 
 from sitegen.build import build
-from sitegen.search import pagefind_binary
+from sitegen.searchindex import pagefind_binary
 from tests.conftest import CHROMIUM_ARGS, serve
 
 # (query as typed, the words a relevant article holds)

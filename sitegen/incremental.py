@@ -49,11 +49,16 @@ def _library_versions() -> list[str]:
     return found
 
 
+def code_key() -> str:
+    """sitegen's own source and the libraries that shape output, not just a version number."""
+    code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    return digest(__version__, code, _library_versions())
+
+
 def setup_key(config_text: bytes, drafts: bool, future: bool = False) -> str:
     """Everything every page depends on: a change here means a full build."""
-    # sitegen's own source, not just its version number: a changed renderer must not reuse old pages
-    code = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
-    return digest(__version__, code, _library_versions(), config_text, drafts, future)
+    # a changed renderer must not reuse old pages
+    return digest(code_key(), config_text, drafts, future)
 
 
 def load_slugs(site_dir: Path) -> dict[str, str]:

@@ -14,27 +14,24 @@ output, so a kept bundle costs neither time nor disk.
 
 from __future__ import annotations
 
-import gzip
+import hashlib
 import json
 import os
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.errors import Problem, SiteError
-from sitegen.incremental import digest
+from sitegen.incremental import code_key, digest
 from sitegen.job import RenderJob
 from sitegen.model import Article, OutputFile
+from sitegen.searchindex import DELTA, bundle_files, page_ids, record_path, run_pagefind
 from sitegen.write import Sink
 
 CACHE_NAME = "search"  # under .sitegen-cache/; shared by build and check: everything in it is content-addressed
-BASE, DELTA, STATE = "pagefind", "pagefind-delta", "search/state.json"
+BASE, STATE = "pagefind", "search/state.json"
 DELTA_LIMIT = 200  # articles: at ~5 ms each plus 0.3 s to start Pagefind, about 1.3 s at most
 STATES = 4  # outputs whose index state is kept: the site's build/, a preview folder, a check or two
-_FRAGMENT_MAGIC = b"pagefind_dcd"
 
 
 @dataclass(frozen=True)
@@ -42,46 +39,18 @@ class Bundle:
     id: str  # a key of the records in it
     records: Mapping[str, str]  # url -> record key
     pages: Mapping[str, str]  # url -> Pagefind page id (its fragment's hash)
+    files: tuple[str, ...] = ()  # what of it is published, relative to its folder
 
 
-def record_path(root: Path, key: str) -> Path:
-    return root / "records" / key[:2] / f"{key}.html"
+def record_keys(articles: Sequence[Article], sums: Mapping[str, str], media: Mapping[str, str]) -> dict[str, str]:
+    """Article path -> the key of its record: what the record is made of, and no more.
 
-
-def pagefind_binary() -> str:
-    try:
-        import pagefind_bin_extended  # the extended build segments Chinese; the plain one does not
-    except ImportError:
-        raise SiteError([Problem("site.yaml", None, "没有安装站内搜索所需的 Pagefind 扩展版，请运行："
-                                 "pip install 'pagefind[extended]'。",
-                                 "Pagefind's extended build is missing: pip install 'pagefind[extended]'")]) from None
-    return str(pagefind_bin_extended.get_executable())
-
-
-def _run_pagefind(records: Mapping[str, str], root: Path, out: Path) -> None:
-    """Index the given records (url -> key) into the bundle folder `out`."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=root) as tmp:
-        for url, key in records.items():
-            page = Path(tmp, url, "index.html")
-            page.parent.mkdir(parents=True, exist_ok=True)
-            os.link(record_path(root, key), page)
-        done = subprocess.run([pagefind_binary(), "--site", tmp, "--output-path", str(out), "--silent"],
-                              capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        shutil.rmtree(out, ignore_errors=True)
-        detail = (done.stderr or done.stdout).strip()[-500:]
-        raise SiteError([Problem("pagefind", None, f"生成站内搜索索引失败：{detail}",
-                                 f"Pagefind failed to build the search index: {detail}")])
-
-
-def _page_ids(bundle: Path) -> dict[str, str]:
-    """url -> Pagefind's id for it: the search page drops a replaced article by this id."""
-    ids = {}
-    for frag in (bundle / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(frag.read_bytes())
-        url = json.loads(data[len(_FRAGMENT_MAGIC):] if data.startswith(_FRAGMENT_MAGIC) else data)["url"]
-        ids[url.lstrip("/")] = frag.stem  # Pagefind's urls are root-relative; ours are site-relative
-    return ids
+    Not the setup key: a change of page_size or of a template must not re-index 10,000 articles
+    (50 s). The config enters only as each article's URL and category name.
+    """
+    code = code_key()
+    return {a.path: hashlib.blake2b(f"{code}\0{sums[a.path]}\0{a.url}\0{a.category}\0{media[a.path]}".encode(),
+                                    digest_size=16).hexdigest() for a in articles}
 
 
 def _make(records: Mapping[str, str], root: Path, kind: str) -> Bundle:
@@ -89,8 +58,8 @@ def _make(records: Mapping[str, str], root: Path, kind: str) -> Bundle:
     folder = root / f"{kind}-{bundle_id}"
     if not (folder / "pagefind.js").is_file():
         shutil.rmtree(folder, ignore_errors=True)
-        _run_pagefind(records, root, folder)
-    return Bundle(bundle_id, dict(records), _page_ids(folder) if kind == BASE else {})
+        run_pagefind(records, root, folder)
+    return Bundle(bundle_id, dict(records), page_ids(folder) if kind == BASE else {}, tuple(bundle_files(folder, kind)))
 
 
 def _state_file(root: Path, slot: str) -> Path:
@@ -98,38 +67,55 @@ def _state_file(root: Path, slot: str) -> Path:
 
 
 def _load(root: Path, slot: str) -> Bundle | None:
+    path = _state_file(root, slot)
     try:
-        data = json.loads(_state_file(root, slot).read_text(encoding="utf-8"))
-        base = Bundle(data["id"], data["records"], data["pages"])
+        stamp = path.stat().st_mtime_ns
+        if path in _loaded and _loaded[path][0] == stamp:  # read once per build: with_records, then update
+            return _loaded[path][1]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        base = Bundle(data["id"], data["records"], data["pages"], tuple(data["files"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return base if (root / f"{BASE}-{base.id}" / "pagefind.js").is_file() else None
+    if not (root / f"{BASE}-{base.id}" / "pagefind.js").is_file():
+        return None
+    _loaded[path] = (stamp, base)
+    return base
+
+
+_loaded: dict[Path, tuple[int, Bundle]] = {}
 
 
 def _save(root: Path, slot: str, base: Bundle) -> None:
     target = _state_file(root, slot)
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"id": base.id, "records": base.records, "pages": base.pages}), encoding="utf-8")
+    tmp.write_text(json.dumps({"id": base.id, "records": base.records, "pages": base.pages, "files": base.files}),
+                   encoding="utf-8")
     os.replace(tmp, target)
 
 
-def _kept_bases(root: Path) -> set[str]:
-    """The base bundles of the newest STATES outputs' states; older states go (a check build makes one)."""
+def _kept_states(root: Path) -> tuple[set[str], set[str]]:
+    """The bundles and records the newest STATES outputs' bases use; older states go (checks make some).
+
+    Their records stay too: `known_records` trusts an output's base records to be on disk.
+    """
     states = sorted(root.glob("state-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in states[STATES:]:
         old.unlink(missing_ok=True)
-    kept = set()
+    bundles: set[str] = set()
+    records: set[str] = set()
     for state in states[:STATES]:
         try:
-            kept.add(f"{BASE}-{json.loads(state.read_text(encoding='utf-8'))['id']}")
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(state.read_text(encoding="utf-8"))
+            bundles.add(f"{BASE}-{data['id']}")
+            records.update(data["records"].values())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             state.unlink(missing_ok=True)
-    return kept
+    return bundles, records
 
 
 @dataclass(frozen=True)
 class Index:
-    files: Mapping[str, tuple[str, Path]]  # output path -> (key, file to link)
+    files: Mapping[str, tuple[str, Path, str]]  # output path -> (key, bundle folder, path in it)
     state: bytes  # search/state.json
 
 
@@ -142,37 +128,36 @@ def update(records: Mapping[str, str], root: Path, slot: str, fresh: bool = Fals
     """
     root.mkdir(parents=True, exist_ok=True)
     if not records:  # Pagefind refuses an empty site; the page answers every query with 没有找到
-        _prune(root, set(), ())
         return Index({}, json.dumps({"empty": True, "delta": False, "replaced": []}, separators=(",", ":")).encode())
     base = None if fresh else _load(root, slot)
     changed = {u: k for u, k in records.items() if base is None or base.records.get(u) != k}
-    if base is None or len(changed) > min(DELTA_LIMIT, len(records) // 2):
+    made = base is None or len(changed) > min(DELTA_LIMIT, len(records) // 2)
+    if made:
         base, changed = _make(records, root, BASE), {}
-    _save(root, slot, base)  # also marks this output's state the newest
+        _save(root, slot, base)
+    else:
+        os.utime(_state_file(root, slot))  # the newest state: kept when other outputs' are dropped
+    assert base is not None
     replaced = sorted(base.pages[u] for u, k in base.records.items() if records.get(u) != k and u in base.pages)
-    bundles = [(BASE, base.id)]
+    bundles = [(BASE, base)]
     if changed:
-        bundles.append((DELTA, _make(changed, root, DELTA).id))
-    files = {}
-    for kind, bundle_id in bundles:
-        folder = root / f"{kind}-{bundle_id}"
-        for path in _files(folder, kind):
-            files[f"{kind}/{path}"] = (digest(bundle_id, path), folder / path)
+        delta_id = digest(DELTA, sorted(changed.items()))
+        made = made or not (root / f"{DELTA}-{delta_id}").is_dir()
+        bundles.append((DELTA, _make(changed, root, DELTA)))
+    # A bundle's files are named by their content or never change within it: its id is their key.
+    files = {f"{kind}/{path}": (bundle.id, folder, path)
+             for kind, bundle, folder in ((k, b, root / f"{k}-{b.id}") for k, b in bundles) for path in bundle.files}
     state = json.dumps({"delta": bool(changed), "replaced": replaced}, separators=(",", ":")).encode()
-    _prune(root, {f"{kind}-{bundle_id}" for kind, bundle_id in bundles} | _kept_bases(root), records.values())
+    if made:  # pruning reads every state and lists every record: only when something was added
+        kept_bundles, kept_records = _kept_states(root)
+        _prune(root, {f"{kind}-{b.id}" for kind, b in bundles} | kept_bundles, {*records.values(), *kept_records})
     return Index(files, state)
 
 
-# Pagefind's own search UIs, unused (the search page has its own), and in a delta bundle its JS too:
-# the page merges a delta into the base's instance, which loads only its data files.
-_UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-_BASE_ONLY = ("pagefind.js", "pagefind-worker.js")
-
-
-def _files(folder: Path, kind: str) -> Iterable[str]:
-    skip = _UNUSED + (_BASE_ONLY if kind == DELTA else ())
-    return sorted(rel for p in folder.rglob("*") if p.is_file()
-                  and not (rel := p.relative_to(folder).as_posix()).startswith(skip))
+def known_records(root: Path, slot: str) -> frozenset[str]:
+    """Record keys of this output's base: their files are there (only records no longer current are pruned)."""
+    base = _load(root, slot)
+    return frozenset(base.records.values()) if base is not None else frozenset()
 
 
 def _prune(root: Path, keep: set[str], records: Iterable[str]) -> None:
@@ -187,9 +172,11 @@ def _prune(root: Path, keep: set[str], records: Iterable[str]) -> None:
 
 
 def with_records(jobs: list[RenderJob], articles: Sequence[Article], keys: Mapping[str, str], root: Path,
-                 extra: Callable[[Article, str], RenderJob]) -> list[RenderJob]:
-    """Jobs that also write the search records the cache lacks; `keys`: article path -> its page's key."""
-    missing = {a.path: str(p) for a in articles if not (p := record_path(root, keys[a.path])).is_file()}
+                 slot: str, extra: Callable[[Article, str], RenderJob]) -> list[RenderJob]:
+    """Jobs that also write the search records the cache lacks; `keys`: article path -> its record's key."""
+    known = known_records(root, slot)  # spares 10,000 stat calls in an edit build
+    missing = {a.path: str(p) for a in articles
+               if keys[a.path] not in known and not (p := record_path(root, keys[a.path])).is_file()}
     out = [replace(j, record=missing.pop(j.article.path, "")) for j in jobs]
     by_path = {a.path: a for a in articles}
     return out + [extra(by_path[path], record) for path, record in missing.items()]
@@ -200,10 +187,10 @@ def publish(articles: Sequence[Article], keys: Mapping[str, str], root: Path, pa
     """The search page and the index bundles into the output, rewriting only what changed."""
     index = update({a.url: keys[a.path] for a in articles}, root, slot, fresh)
     written = []
-    for path, (key, source) in index.files.items():
+    for path, (key, folder, rel) in index.files.items():
         pages[path] = key
         if old.get(path) != key:
-            sink.link(path, source)
+            sink.link(path, folder / rel)
             written.append(path)
     for path, key, data in ((STATE, digest(index.state), index.state), (page.path, page_key, page.data)):
         pages[path] = key

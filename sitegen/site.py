@@ -90,8 +90,9 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     else:
         twin = None
     # A search record is the article's text: not its page, whose key changes with every template.
-    record_keys = {a.path: digest(setup, "search", sums[a.path], a.path, _media_key(shown[a.path])) for a in articles}
-    jobs = search.with_records(jobs, articles, record_keys, inputs.search_root, lambda a, record: RenderJob(
+    record_keys = search.record_keys(articles, sums, {p: _media_key(m) for p, m in shown.items()})
+    slot = digest(inputs.output)
+    jobs = search.with_records(jobs, articles, record_keys, inputs.search_root, slot, lambda a, record: RenderJob(
         a, near[a.path], False, sums[a.path], shown[a.path], False, record))
     rendered = {r.path: r for r in pool.render(jobs, staging, twin)}
     written = {output_name(j.article.url) for j in jobs if j.write}
@@ -123,7 +124,7 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     written.update(seo.crawl_files(config, setup, keys, seo.located(listings, articles), renderer, old, pages, sink))
     written.update(search.publish(articles, record_keys, inputs.search_root, renderer.search_page(),
                                   digest(setup, keys["search.html"]), old, pages, sink,
-                                  digest(inputs.output), fresh=inputs.clean))
+                                  slot, fresh=inputs.clean))
     written.update(_statics(inputs, cache, old, pages, sink, started_ns))
     for article in articles:
         for path, out in media.outputs(article, plan.media[article.path], plan, inputs.site_dir).items():
