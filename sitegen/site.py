@@ -122,7 +122,7 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
                                                            for a in feed.entries}, feed.category).data)
         written.add(feed.path)
     written.update(seo.crawl_files(config, setup, keys, seo.located(listings, articles), renderer, old, pages, sink))
-    written.update(search.publish(articles, record_keys, inputs.search_root, renderer.search_page(),
+    written.update(search.publish(articles, record_keys, inputs.search_root, renderer.search_page,
                                   digest(setup, keys["search.html"]), old, pages, sink,
                                   slot, fresh=inputs.clean))
     written.update(_statics(inputs, cache, old, pages, sink, started_ns))
