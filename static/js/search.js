@@ -15,6 +15,10 @@
   // Characters between which the index's spaces were added, not written: Han and CJK punctuation.
   var TIGHT = "\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201d\\u2014\\u2026\\u00b7";
   var SPACE_IN_TEXT = new RegExp("([" + TIGHT + "]|</?mark>)[\\s\\u200b]+(?=[" + TIGHT + "]|</?mark>)", "gu");
+  // Digits beside Han: the index spaced them (12月 -> 12 月); Chinese typography sets them tight.
+  var SPACE_BY_DIGIT = /(\p{Script=Han}|<\/?mark>)\s+(?=\d)|(\d)\s+(?=\p{Script=Han}|<\/?mark>)/gu;
+  // Pagefind ends a block that has no closing punctuation with ". ": in Chinese text that is 。
+  var BLOCK_END = /(\p{Script=Han}|<\/mark>)\. /gu;
   var form = app.querySelector("form");
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
@@ -96,7 +100,8 @@
 
   function tidy(excerpt) {  // the index's spaces out of Chinese text; one <mark> per run of characters
     // A word of the index is a character with the punctuation beside it: mark the character only.
-    return excerpt.replace(SPACE_IN_TEXT, "$1").replace(SPACE_IN_TEXT, "$1").replace(/<\/mark><mark>/g, "")
+    return excerpt.replace(BLOCK_END, "$1。").replace(SPACE_IN_TEXT, "$1").replace(SPACE_IN_TEXT, "$1")
+      .replace(SPACE_BY_DIGIT, "$1$2").replace(/<\/mark><mark>/g, "")
       .replace(/<mark>([^\p{L}\p{N}<]+)/gu, "$1<mark>").replace(/([^\p{L}\p{N}>]+)<\/mark>/gu, "</mark>$1")
       .replace(/<mark><\/mark>/g, "");
   }
