@@ -150,9 +150,10 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, handler_class: type[SubPathHandler] | None = None) -> Iterator[str]:
     """Serve a build on 127.0.0.1 (an ephemeral port) under PREFIX; yields the section's URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(SubPathHandler, directory=str(directory)))
+    handler = partial(handler_class or SubPathHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

@@ -19,23 +19,21 @@ where they fail so that a broken CI machine can't pass by skipping.
 
 from __future__ import annotations
 
-import http.server
 import io
-import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+from tests.conftest import SubPathHandler, chromium_path, missing, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response, Route
@@ -76,19 +74,6 @@ NewContext = Callable[..., "BrowserContext"]  # the new_context fixture: browser
 FONT_SIZE_JS = "el => parseFloat(getComputedStyle(el).fontSize)"
 
 
-def _missing(reason: str) -> NoReturn:
-    """Skip on a developer's machine, but fail under CI: a CI that silently skips tests nothing."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _chromium_path() -> str | None:
-    if Path("/usr/bin/chromium").is_file():
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
 # ---------------------------------------------------------------------------------------------
 # Build and serve
 
@@ -100,32 +85,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)], check=True)
     assert (out / SEED / "index.html").is_file(), "seed article missing from the build"
     return out
-
-
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the build folder under PREFIX only; everything else (even /favicon.ico) is a 404.
-
-    The prefix is stripped in translate_path, not by rewriting self.path, so that the directory
-    redirect (/dangjian/x → /dangjian/x/) keeps the prefix.
-    """
-
-    def do_GET(self) -> None:
-        if not self.path.startswith(PREFIX):
-            self.send_error(404, "outside the served sub-path")
-            return
-        super().do_GET()
-
-    def do_HEAD(self) -> None:
-        if not self.path.startswith(PREFIX):
-            self.send_error(404, "outside the served sub-path")
-            return
-        super().do_HEAD()
-
-    def translate_path(self, path: str) -> str:
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def log_message(self, format: str, *args: Any) -> None:  # "format" shadows a builtin: base-class signature
-        pass  # quiet: the test records failing responses itself
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +109,8 @@ def counter_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(out)
 
 
-class _SlowHandler(_SubPathHandler):
-    """Like _SubPathHandler, but images and scripts answer LATE_S late, as on a slow phone.
+class _SlowHandler(SubPathHandler):
+    """Like SubPathHandler, but images and scripts answer LATE_S late, as on a slow phone.
 
     From a local server they can arrive before the first paint, and a shift that happens before
     anything is painted is not a shift: a page with no reserved boxes would then pass the
@@ -170,19 +129,9 @@ def slow_url(site_dir: Path) -> Iterator[str]:
     yield from _serve(site_dir, _SlowHandler)
 
 
-def _serve(directory: Path, handler_class: type[_SubPathHandler] = _SubPathHandler) -> Iterator[str]:
-    """Serve a build on 127.0.0.1 with an ephemeral port, in a background thread."""
-    handler = partial(handler_class, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def _serve(directory: Path, handler_class: type[SubPathHandler] = SubPathHandler) -> Iterator[str]:
+    with serve(directory, handler_class) as url:
+        yield url
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,13 +140,13 @@ def _serve(directory: Path, handler_class: type[_SubPathHandler] = _SubPathHandl
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = _chromium_path()
+    executable = chromium_path()
     if executable is None:
-        _missing("Chromium not found at /usr/bin/chromium or on PATH (apt-get install -y chromium)")
+        missing("Chromium not found at /usr/bin/chromium or on PATH (apt-get install -y chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("the playwright Python package is not installed (pip install playwright)")
+        missing("the playwright Python package is not installed (pip install playwright)")
     pw = sync_playwright().start()
     try:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
