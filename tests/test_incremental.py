@@ -179,3 +179,17 @@ def test_a_second_output_or_a_clean_build_does_not_move_the_firsts_base(make_sit
     build(site, site / "build")
     assert _files(site / "build" / BASE) == base and (site / "build" / DELTA).is_dir()
     assert tree(site / "build") == tree(tmp_path / "preview")
+
+
+def test_a_defaced_index_file_is_repaired_from_an_intact_cache(make_site: Callable[..., Path],
+                                                                tmp_path: Path) -> None:
+    """A hand edit of a live index file must not reach the cache's copy, or the repair would bring it back."""
+    site = make_site(articles(24), MINI_CONFIG)
+    build(site, site / "build")
+    fragment = sorted((site / "build" / BASE / "fragment").iterdir())[0]
+    good = fragment.read_bytes()
+    fragment.write_text("defaced")  # in place, as an editor's tool would
+    build(site, site / "build")
+    assert fragment.read_bytes() == good
+    build(site, tmp_path / "clean", clean=True)
+    assert tree(site / "build") == tree(tmp_path / "clean")
