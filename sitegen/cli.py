@@ -9,6 +9,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from sitegen import __version__, interrupt
 from sitegen.errors import Problem, SiteError
@@ -17,13 +18,33 @@ from sitegen.errors import Problem, SiteError
 # they load is then caught like any other, instead of printing a traceback.
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法 (usage): " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Chinese first: section titles, -h, and usage errors (its own messages follow in English)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = "参数 (arguments)"
+        self._optionals.title = "选项 (options)"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助 (show this help)")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：命令写得不对，请用 {self.prog} -h 查看用法。({message})\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sitegen", description="把 Markdown 文章生成为静态新闻栏目网站。(Build a static news section.)"
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}",
                         help="显示版本号 (show the version)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令 (COMMAND)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令 (COMMAND)",
+                                     parser_class=_Parser, title="命令 (commands)")
     about = {"build": "生成网站到输出目录 (build the site into an output folder)",
              "check": "检查内容和生成的页面（链接、图片、标题），不改动输出目录 "
                       "(validate content and check the built pages without touching the output)"}
@@ -60,14 +81,17 @@ def _run(args: argparse.Namespace) -> int:
         if problems:
             _report(problems, f"请修改后再发布。({len(problems)} problem(s) found)")
             return 1
-        print("check passed: content is valid, every link and image resolves")
+        print("检查通过：内容有效，所有链接和图片都能找到。\n"
+              "(check passed: content is valid, every link and image resolves)")
         return 0
     output = args.output or site_dir / "build"
     result = build(site_dir, output, drafts=args.drafts, clean=args.clean, progress=_progress(), future=args.future)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
-    print(f"built {result.articles} articles, {result.files} files ({result.written} changed) "
-          f"in {result.seconds:.2f}s → {output}")
+    print(f"已生成 {result.articles} 篇文章，共 {result.files} 个文件，其中 {result.written} 个有改动，"
+          f"用时 {result.seconds:.2f} 秒 → {output}\n"
+          f"(built {result.articles} articles, {result.files} files ({result.written} changed) "
+          f"in {result.seconds:.2f}s)")
     return 0
 
 
@@ -102,8 +126,9 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except Exception as exc:  # a bug in sitegen, not in the content
         if args.debug:
             traceback.print_exc()
-        print(f"sitegen: internal error: {exc!r}\nThe previous output is unchanged. "
-              "Run again with --debug and report the traceback.", file=sys.stderr)
+        print(f"sitegen：程序内部出错（{exc!r}），之前的网站没有改动。请加 --debug 重新运行，"
+              "并把显示的调用栈报告给维护人员。\n(internal error; the previous output is unchanged: "
+              "run again with --debug and report the traceback)", file=sys.stderr)
         return 3
 
 
@@ -132,6 +157,6 @@ def entry() -> int:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if not args.site_dir.is_dir():
-        print(f"sitegen: error: no such folder: {args.site_dir}", file=sys.stderr)
+        print(f"sitegen：错误：找不到文件夹 {args.site_dir}。(no such folder)", file=sys.stderr)
         return 2
     return _guarded(_run, args)

@@ -404,7 +404,7 @@ def test_ctrl_c_after_the_build_finished_changes_nothing(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGINT)  # the editor presses Ctrl-C just after "built …" appears
         err = proc.communicate(timeout=60)[1].decode()
-        assert line.startswith("built "), (line, err)
+        assert line.startswith("已生成 "), (line, err)
         assert f"第{run}次修改" in (site / "build/2020/03/01/a00/index.html").read_text("utf-8")
         outcomes.append((proc.returncode, err.strip()))
     assert outcomes == [(0, "")] * 3, f"(exit status, stderr) of each run: {outcomes}"

@@ -79,7 +79,7 @@ def test_odd_names_and_editor_junk(make_site: Callable[..., Path], name: str) ->
     site = make_site({name: "垃圾" if junk else article_text("标题"), "ok.md": article_text("好", date="2021-01-01")})
     done = build(site)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("built 1 articles" if junk else "built 2 articles")
+    assert ("(built 1 articles" if junk else "(built 2 articles") in done.stdout
 
 
 def test_chinese_file_name_gets_a_pinyin_url(make_site: Callable[..., Path]) -> None:

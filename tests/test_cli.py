@@ -34,7 +34,7 @@ def test_build_defaults_to_site_dir_build(make_site: Callable[..., Path]) -> Non
     site = make_site({"a.md": article_text()})
     done = sitegen("build", cwd=site)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("built 1 articles, ")
+    assert done.stdout.startswith("已生成 1 篇文章，") and "\n(built 1 articles, " in done.stdout
     assert (site / "build" / "2020/02/22/a/index.html").is_file()
 
 
@@ -96,3 +96,16 @@ def test_help_is_chinese_first() -> None:
         text = helped.stdout
         assert "生成网站" in text or "输出目录" in text or "检查内容" in text, args
         assert text.index("网站") < text.index("(", text.index("网站")), "Chinese before the English"
+
+
+def test_help_usage_errors_and_the_summary_are_chinese_first(tmp_path: Path) -> None:
+    """Editors read the command line too: every line they see starts in Chinese, English after."""
+    helped = sitegen("--help").stdout
+    assert helped.startswith("用法 (usage): sitegen") and "选项 (options)" in helped and "显示本帮助" in helped
+    assert "show this help message" not in helped  # argparse's own English-only -h line is gone
+    wrong = sitegen("publish")
+    assert wrong.returncode == 2 and "命令写得不对" in wrong.stderr and "invalid choice" in wrong.stderr
+    missing = sitegen("build", tmp_path / "missing")
+    assert missing.stderr.startswith("sitegen：错误：找不到文件夹") and "(no such folder)" in missing.stderr
+    for line in (helped.splitlines()[0], wrong.stderr.splitlines()[-1], missing.stderr.splitlines()[0]):
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in line.split("(")[0]), line

@@ -21,7 +21,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert re.match(r"built \d+ articles, (\d+) files \(\1 changed\) in [\d.]+s", done.stdout)
+    assert re.match(r"已生成 \d+ 篇文章，共 (\d+) 个文件，其中 \1 个有改动", done.stdout)
+    assert re.search(r"^\(built \d+ articles, (\d+) files \(\1 changed\) in [\d.]+s\)$", done.stdout, re.M)
     return out
 
 
