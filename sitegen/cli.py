@@ -1,4 +1,4 @@
-"""Command line: `sitegen build` and `sitegen check`."""
+"""Command line: `sitegen build`, `sitegen check` and `sitegen new`."""
 
 from __future__ import annotations
 
@@ -58,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--future", action="store_true",
                          help="包括日期在未来的文章（定时发布的预览） (include articles dated in the future)")
         sub.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
+    n = commands.add_parser("new", help="新建一篇文章 (start a new article)",
+                            description="在 content/<年份>/ 下新建一篇文章，标题、日期、栏目都已写好 "
+                                        "(write a new article file with its front matter)")
+    n.add_argument("title", help="文章标题 (the title)")
+    n.add_argument("--category", help="栏目名称（默认：栏目首页） (category; default: the section itself)")
+    n.add_argument("--folder", action="store_true",
+                   help="建成文件夹文章（<名称>/index.md），照片和附件放在同一文件夹 "
+                        "(a folder article, for its photos and attachments)")
+    n.add_argument("--site", dest="site_dir", type=Path, default=Path("."),
+                   help="网站文件夹（默认：当前文件夹） (site folder; default: .)")
+    n.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
     b.add_argument("-o", "--output", type=Path,
                    help="输出目录（默认：SITE_DIR/build） (output folder; default: SITE_DIR/build)")
     b.add_argument("--clean", action="store_true",
@@ -76,6 +87,12 @@ def _run(args: argparse.Namespace) -> int:
     from sitegen.build import build, check_site
 
     site_dir: Path = args.site_dir
+    if args.command == "new":
+        from sitegen.scaffold import new_article
+
+        made = new_article(site_dir, args.title, args.category, args.folder)
+        print(f"已新建文章（栏目：{made.category}）：{made.path}\n(created {made.path})")
+        return 0
     if args.command == "check":
         problems = check_site(site_dir, drafts=args.drafts, future=args.future)
         if problems:
@@ -118,7 +135,9 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         if args.debug:
             traceback.print_exc()
         n = len(exc.problems)
-        _report(exc.problems, f"网站未更新。({n} error{'s' if n != 1 else ''}; nothing was written)")
+        errors = f"{n} error{'s' if n != 1 else ''}"
+        _report(exc.problems, f"没有新建文件。({errors}; nothing was created)" if args.command == "new"
+                else f"网站未更新。({errors}; nothing was written)")
         return 1
     except KeyboardInterrupt:
         print("sitegen：已中断，网站未更新。(interrupted; the previous output is unchanged)", file=sys.stderr)
