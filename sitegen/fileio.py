@@ -50,6 +50,13 @@ def link_or_copy(source: Path | str, target: Path | str) -> bool:
         return False
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """A text file that is there whole or not at all (a reader never sees half of it)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where the system or file system cannot."""
     # CDLL(None): the C library already loaded; find_library would spawn ldconfig.

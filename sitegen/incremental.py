@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -26,6 +25,7 @@ import yaml
 from sitegen import __version__
 from sitegen.cache import CACHE_DIR
 from sitegen.errors import Problem, SiteError
+from sitegen.fileio import write_atomic
 
 # Every library whose version can change a byte of the output; the rest by their metadata only
 # (importing pypinyin costs 0.3 s that a rebuild otherwise never pays).
@@ -73,10 +73,8 @@ def load_slugs(site_dir: Path) -> dict[str, str]:
 def save_slugs(site_dir: Path, slugs: dict[str, str]) -> None:
     folder = site_dir / CACHE_DIR
     folder.mkdir(exist_ok=True)
-    tmp = folder / f"slugs.json.{os.getpid()}"
-    tmp.write_text(json.dumps({"pypinyin": _pypinyin_version(), "slugs": slugs}, ensure_ascii=False, sort_keys=True),
-                   encoding="utf-8")
-    os.replace(tmp, folder / "slugs.json")
+    write_atomic(folder / "slugs.json",
+                 json.dumps({"pypinyin": _pypinyin_version(), "slugs": slugs}, ensure_ascii=False, sort_keys=True))
 
 
 def _pypinyin_version() -> str:

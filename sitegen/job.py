@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sitegen import images, refs, searchtext
 from sitegen.errors import Problem, SiteError
+from sitegen.fileio import write_atomic
 from sitegen.frontmatter import body_of, decode
 from sitegen.imagemodel import ImageError, ImageInfo
 from sitegen.load import stamp_of
@@ -158,9 +159,7 @@ class Worker:
 
 def _write_record(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)  # a record is there whole or not at all: the indexer links it as it is
+    write_atomic(path, text)  # whole or not at all: the indexer links it as it is
 
 
 _worker: tuple[str, Worker] | None = None

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sitegen.fileio import write_atomic
 from sitegen.incremental import code_key, digest
 from sitegen.job import RenderJob
 from sitegen.model import Article, OutputFile
@@ -53,13 +54,16 @@ def record_keys(articles: Sequence[Article], sums: Mapping[str, str], media: Map
                                     digest_size=16).hexdigest() for a in articles}
 
 
-def _make(records: Mapping[str, str], root: Path, kind: str) -> Bundle:
+def _make(records: Mapping[str, str], root: Path, kind: str) -> tuple[Bundle, bool]:
+    """The bundle of these records, and whether it had to be made (bundles are kept by content)."""
     bundle_id = digest(kind, sorted(records.items()))
     folder = root / f"{kind}-{bundle_id}"
-    if not (folder / "pagefind.js").is_file():
+    made = not (folder / "pagefind.js").is_file()
+    if made:
         shutil.rmtree(folder, ignore_errors=True)
         run_pagefind(records, root, folder)
-    return Bundle(bundle_id, dict(records), page_ids(folder) if kind == BASE else {}, tuple(bundle_files(folder, kind)))
+    ids = page_ids(folder) if kind == BASE else {}
+    return Bundle(bundle_id, dict(records), ids, tuple(bundle_files(folder, kind))), made
 
 
 def _state_file(root: Path, slot: str) -> Path:
@@ -86,11 +90,8 @@ _loaded: dict[Path, tuple[int, Bundle]] = {}
 
 
 def _save(root: Path, slot: str, base: Bundle) -> None:
-    target = _state_file(root, slot)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"id": base.id, "records": base.records, "pages": base.pages, "files": base.files}),
-                   encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomic(_state_file(root, slot),
+                 json.dumps({"id": base.id, "records": base.records, "pages": base.pages, "files": base.files}))
 
 
 def _kept_states(root: Path) -> tuple[set[str], set[str]]:
@@ -133,7 +134,7 @@ def update(records: Mapping[str, str], root: Path, slot: str, fresh: bool = Fals
     changed = {u: k for u, k in records.items() if base is None or base.records.get(u) != k}
     made = base is None or len(changed) > min(DELTA_LIMIT, len(records) // 2)
     if made:
-        base, changed = _make(records, root, BASE), {}
+        (base, _), changed = _make(records, root, BASE), {}
         _save(root, slot, base)
     else:
         os.utime(_state_file(root, slot))  # the newest state: kept when other outputs' are dropped
@@ -141,9 +142,9 @@ def update(records: Mapping[str, str], root: Path, slot: str, fresh: bool = Fals
     replaced = sorted(base.pages[u] for u, k in base.records.items() if records.get(u) != k and u in base.pages)
     bundles = [(BASE, base)]
     if changed:
-        delta_id = digest(DELTA, sorted(changed.items()))
-        made = made or not (root / f"{DELTA}-{delta_id}").is_dir()
-        bundles.append((DELTA, _make(changed, root, DELTA)))
+        delta, made_delta = _make(changed, root, DELTA)
+        bundles.append((DELTA, delta))
+        made = made or made_delta
     # A bundle's files are named by their content or never change within it: its id is their key.
     files = {f"{kind}/{path}": (bundle.id, folder, path)
              for kind, bundle, folder in ((k, b, root / f"{k}-{b.id}") for k, b in bundles) for path in bundle.files}
@@ -183,8 +184,8 @@ def with_records(jobs: list[RenderJob], articles: Sequence[Article], keys: Mappi
 
 
 def publish(articles: Sequence[Article], keys: Mapping[str, str], root: Path, page: Callable[[], OutputFile],
-            page_key: str,
-            old: Mapping[str, str], pages: dict[str, str], sink: Sink, slot: str, fresh: bool = False) -> list[str]:
+            page_key: str, old: Mapping[str, str], pages: dict[str, str], sink: Sink, slot: str,
+            fresh: bool = False) -> list[str]:
     """The search page and the index bundles into the output, rewriting only what changed."""
     index = update({a.url: keys[a.path] for a in articles}, root, slot, fresh)
     written = []

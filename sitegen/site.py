@@ -65,16 +65,17 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     near = neighbours(articles)
     plan = inputs.plan
     shown = {a.path: media.page_media(a, plan.media[a.path], plan) for a in articles}
+    media_keys = {a.path: _media_key(shown[a.path]) for a in articles}  # for pages, feeds and search records
     # An article's metadata is a function of its bytes (sums) and path, given the config,
     # which is in the setup key; its page also shows its neighbours' titles, and where its
     # links, pictures and attachments ended up.
     pages = {output_name(a.url): digest(setup, keys["article.html"], sums[a.path], a.path, *_near_key(near[a.path]),
-                                        _media_key(shown[a.path]))
+                                        media_keys[a.path])
              for a in articles}
     feeds = seo.feeds(articles, config)
     for feed in feeds:  # a feed shows its articles' bodies, with the URLs of their pictures
         pages[feed.path] = digest(setup, keys["feed.xml"], feed.path,
-                                  *[a.path + sums[a.path] + _media_key(shown[a.path]) for a in feed.entries])
+                                  *[a.path + sums[a.path] + media_keys[a.path] for a in feed.entries])
     stale = [f for f in feeds if old.get(f.path) != pages[f.path]]
     want = {a.path for f in stale for a in f.entries}  # bodies the stale feeds need; the pages may be unchanged
     jobs = [RenderJob(a, near[a.path], a.path in want, sums[a.path], shown[a.path], write) for a in articles
@@ -90,7 +91,7 @@ def render_site(inputs: Inputs, cache: Cache, live: Verified | None, pool: Pool,
     else:
         twin = None
     # A search record is the article's text: not its page, whose key changes with every template.
-    record_keys = search.record_keys(articles, sums, {p: _media_key(m) for p, m in shown.items()})
+    record_keys = search.record_keys(articles, sums, media_keys)
     slot = digest(inputs.output)
     jobs = search.with_records(jobs, articles, record_keys, inputs.search_root, slot, lambda a, record: RenderJob(
         a, near[a.path], False, sums[a.path], shown[a.path], False, record))

@@ -7,13 +7,12 @@ that could land outside it; `publish.py` decides how they go live.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SiteError
-from sitegen.fileio import copy_file
+from sitegen.fileio import copy_file, link_or_copy
 from sitegen.publish import FOREIGN, IN_PLACE_WORK, MARKER
 
 
@@ -47,7 +46,7 @@ class Sink:
 
     def link(self, rel: str, source: Path) -> None:
         """A file that never changes in place (a photo rendition in the image cache), hard-linked."""
-        self._place(rel, lambda target: _link_or_copy(source, target))
+        self._place(rel, lambda target: link_or_copy(source, target))
 
     def _place(self, rel: str, make: Callable[[Path], object]) -> None:
         """Every way a file enters the output ends here, so each one is also linked into the twin:
@@ -74,16 +73,6 @@ class Sink:
 
     def write(self, rel: str, data: bytes) -> None:
         self._place(rel, lambda target: _write_new(target, data))
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError as exc:
-        # The cache and the output on two drives, or a file system without hard links (FAT on a USB stick).
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-        copy_file(source, target)
 
 
 def _write_new(target: Path, data: bytes) -> None:
