@@ -1,7 +1,7 @@
 """Theme assets (stylesheets, scripts, icons, the logo) linked with a content hash: `?v=3f2a1b4c0d`.
 
 A changed file gets a new URL, so servers may let browsers keep these for a year
-(docs/nginx.conf.example); the files keep their names, so a site's own links and
+(deploy/nginx.conf); the files keep their names, so a site's own links and
 Markdown references to /static/… keep working. The versions are part of every
 template's key: changing the stylesheet re-renders the pages that link it.
 """

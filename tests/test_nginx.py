@@ -1,4 +1,4 @@
-"""The example site behind a real nginx (Debian's package), configured by docs/nginx.conf.example.
+"""The example site behind a real nginx (Debian's package), configured by deploy/nginx.conf.
 
 The deployment example is tested as it is written: the file passes ``nginx -t``, and the same file,
 with only its ``listen`` and ``root`` lines replaced, serves the built example site under /dangjian/
@@ -42,7 +42,7 @@ from tests.conftest import PREFIX, ROOT, missing
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-EXAMPLE_CONF = ROOT / "docs" / "nginx.conf.example"
+EXAMPLE_CONF = ROOT / "deploy" / "nginx.conf"
 LISTEN, DOCROOT = "listen 80;", "root /var/www/hospital;"  # the two lines a deployment (and this test) changes
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT_MAX_AGE = 600  # "short": an edit reaches readers within minutes
@@ -107,9 +107,9 @@ def _free_port() -> int:
 
 
 def _deployed(example: str, port: int, docroot: Path) -> str:
-    """docs/nginx.conf.example with only its listen and root lines changed."""
+    """deploy/nginx.conf with only its listen and root lines changed."""
     for line in (LISTEN, DOCROOT):
-        assert example.count(line) == 1, f"docs/nginx.conf.example should have exactly one '{line}'"
+        assert example.count(line) == 1, f"deploy/nginx.conf should have exactly one '{line}'"
     return example.replace(LISTEN, f"listen 127.0.0.1:{port};").replace(DOCROOT, f"root {docroot};")
 
 
