@@ -128,6 +128,13 @@ def _progress() -> Callable[[str, int, int], None]:
     return show
 
 
+# What did not happen because of the errors, per command: check only reads, so it has no site to leave alone.
+_NOTHING_DONE = {"new": "没有新建文件。({errors}; nothing was created)",
+                 "init": "没有新建文件。({errors}; nothing was created)",
+                 "check": "检查未通过，请修改后再检查。({errors}; check failed)",
+                 "build": "网站未更新。({errors}; nothing was written)"}
+
+
 def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return run(args)
@@ -136,11 +143,12 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
             traceback.print_exc()
         n = len(exc.problems)
         errors = f"{n} error{'s' if n != 1 else ''}"
-        _report(exc.problems, f"没有新建文件。({errors}; nothing was created)" if args.command == "new"
-                else f"网站未更新。({errors}; nothing was written)")
+        _report(exc.problems, _NOTHING_DONE.get(args.command, _NOTHING_DONE["build"]).format(errors=errors))
         return 1
     except KeyboardInterrupt:
-        print("sitegen：已中断，网站未更新。(interrupted; the previous output is unchanged)", file=sys.stderr)
+        # check never writes the site, so "the site was not updated" would only puzzle its reader
+        print("sitegen：已中断。(interrupted)" if args.command == "check"
+              else "sitegen：已中断，网站未更新。(interrupted; the previous output is unchanged)", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in sitegen, not in the content
         if args.debug:

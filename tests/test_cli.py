@@ -109,3 +109,16 @@ def test_help_usage_errors_and_the_summary_are_chinese_first(tmp_path: Path) -> 
     assert missing.stderr.startswith("sitegen：错误：找不到文件夹") and "(no such folder)" in missing.stderr
     for line in (helped.splitlines()[0], wrong.stderr.splitlines()[-1], missing.stderr.splitlines()[0]):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in line.split("(")[0]), line
+
+
+def test_check_never_says_the_site_was_not_updated(make_site: Callable[..., Path]) -> None:
+    """check only reads: its verdict on bad content or a bad site.yaml names the check, not a site left alone."""
+    site = make_site({"a.md": article_text(date="2021-02-30")})
+    (site / "site.yaml").write_text((site / "site.yaml").read_text("utf-8") + "feed_size: -1\n", "utf-8")
+    for args in (("check", site), ("check", site, "--drafts")):
+        done = sitegen(*args)
+        assert done.returncode == 1 and "site.yaml:" in done.stderr
+        assert "检查未通过" in done.stderr
+        assert "网站未更新" not in done.stderr and "nothing was written" not in done.stderr
+    built = sitegen("build", site)
+    assert built.returncode == 1 and "网站未更新" in built.stderr
