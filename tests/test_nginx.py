@@ -1,10 +1,10 @@
-"""The example site behind a real nginx (Debian's package), configured by deploy/nginx.conf.
+"""The column fixture behind a real nginx (Debian's package), configured by deploy/nginx.conf.
 
 The deployment example is tested as it is written: the file passes ``nginx -t``, and the same file,
-with only its ``listen`` and ``root`` lines replaced, serves the built example site under /dangjian/
-from a throwaway nginx (its own port on 127.0.0.1, pid, logs and temp folders in a tmp dir, stopped at
-the end). Through it:
+with only its ``listen`` and ``root`` lines replaced (tests/nginxserver.py), serves the built column
+fixture (tests/sites/column) under /dangjian/ from a throwaway nginx. Through it:
 
+- no folder is ever listed: one without an index.html answers the 404 page;
 - a missing URL at any depth answers 404 with the column's 404 page, and every link and asset on that
   page (stylesheet, script, icon, menu, crumbs; not the hospital's main site) answers 200 from the same
   server: a 404 page is requested at every depth, so a relative link on it would break;
@@ -21,13 +21,8 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
-import pwd
 import re
-import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -37,139 +32,31 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import PREFIX, ROOT, missing
+from tests.conftest import PREFIX
+from tests.nginxserver import EXAMPLE_CONF, TIMEOUT_S, main_conf, nginx_binary, nginx_cmd, running_nginx
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-EXAMPLE_CONF = ROOT / "deploy" / "nginx.conf"
-LISTEN, DOCROOT = "listen 80;", "root /var/www/hospital;"  # the two lines a deployment (and this test) changes
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT_MAX_AGE = 600  # "short": an edit reaches readers within minutes
 SEED = "2020/02/22/tianjin-du-zhan/"
-TIMEOUT_S = 10
-
-
-def _nginx() -> str:
-    path = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).is_file()), None)
-    if path is None:
-        missing("nginx not found (apt-get install -y nginx)")
-    return path
-
-
-def _mime_types(nginx: str) -> Path:
-    """mime.types beside the nginx.conf the binary was built to read (/etc/nginx on Debian)."""
-    info = subprocess.run([nginx, "-V"], capture_output=True, text=True, check=True).stderr
-    match = re.search(r"--conf-path=(\S+)", info)
-    conf_dir = Path(match[1]).parent if match else Path("/etc/nginx")
-    return conf_dir / "mime.types"
-
-
-def _main_conf(tmp: Path, server_conf: Path, nginx: str) -> Path:
-    """The part of nginx.conf a distribution provides; the column's own config is included as written."""
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / name).mkdir(exist_ok=True)
-    # Workers run as the user starting the test: as root nginx would switch to nobody, who can't read
-    # pytest's private tmp folders.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
-    conf = tmp / "nginx.conf"
-    conf.write_text(f"""\
-{user}
-worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include {_mime_types(nginx)};
-    default_type application/octet-stream;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/client_body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {server_conf};
-}}
-""", encoding="utf-8")
-    return conf
-
-
-def _nginx_cmd(nginx: str, tmp: Path, conf: Path, *args: str) -> list[str]:
-    # -e: nginx opens its built-in error log (/var/log/nginx/error.log) before it reads the config.
-    return [nginx, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf), *args]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _deployed(example: str, port: int, docroot: Path) -> str:
-    """deploy/nginx.conf with only its listen and root lines changed."""
-    for line in (LISTEN, DOCROOT):
-        assert example.count(line) == 1, f"deploy/nginx.conf should have exactly one '{line}'"
-    return example.replace(LISTEN, f"listen 127.0.0.1:{port};").replace(DOCROOT, f"root {docroot};")
 
 
 def test_example_config_passes_nginx_t(tmp_path: Path) -> None:
-    nginx = _nginx()
-    conf = _main_conf(tmp_path, EXAMPLE_CONF, nginx)
-    proc = subprocess.run(_nginx_cmd(nginx, tmp_path, conf, "-t"), capture_output=True, text=True)
+    nginx = nginx_binary()
+    conf = main_conf(tmp_path, EXAMPLE_CONF, nginx)
+    proc = subprocess.run(nginx_cmd(nginx, tmp_path, conf, "-t"), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "test is successful" in proc.stderr
     assert "[warn]" not in proc.stderr, proc.stderr
 
 
-def _answers(proc: subprocess.Popen[bytes], port: int) -> bool:
-    """Wait until nginx accepts connections on port; False if it exits or takes too long."""
-    deadline = time.monotonic() + TIMEOUT_S
-    while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 @pytest.fixture(scope="module")
-def nginx_origin(example_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real nginx serving the example build at /dangjian/; yields http://127.0.0.1:<port>."""
-    nginx = _nginx()
-    tmp = tmp_path_factory.mktemp("nginx")
-    docroot = tmp / "www"
-    docroot.mkdir()
-    (docroot / PREFIX.strip("/")).symlink_to(example_build, target_is_directory=True)
-    server_conf = tmp / "dangjian.conf"
-    example = EXAMPLE_CONF.read_text(encoding="utf-8")
-    for _attempt in range(3):  # another process may take the free port between the probe and nginx's bind
-        port = _free_port()
-        server_conf.write_text(_deployed(example, port, docroot), encoding="utf-8")
-        conf = _main_conf(tmp, server_conf, nginx)
-        stderr_log = tmp / f"stderr-{port}.log"  # a file, not a pipe nobody reads, which could fill up and block
-        with stderr_log.open("wb") as err:
-            proc = subprocess.Popen(_nginx_cmd(nginx, tmp, conf), stdout=subprocess.DEVNULL, stderr=err)
-        if _answers(proc, port):
-            break
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        stderr = stderr_log.read_text(errors="replace")
-        if "Address already in use" not in stderr:
-            pytest.fail(f"nginx did not start:\n{stderr}")
-    else:
-        pytest.fail("nginx found no free port in 3 tries")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()  # SIGTERM: fast shutdown of the master and its worker
-        try:
-            proc.wait(timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def nginx_origin(column_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real nginx serving the column build at /dangjian/; yields http://127.0.0.1:<port>."""
+    with running_nginx(column_build, tmp_path_factory.mktemp("nginx")) as origin:
+        yield origin
 
 
 @dataclass
@@ -261,17 +148,30 @@ def test_directory_without_slash_redirects_within_the_column(nginx_origin: str) 
     assert reply.header("Location") == f"{PREFIX}{SEED}"
 
 
+def test_no_folder_is_ever_listed(nginx_origin: str, column_build: Path) -> None:
+    """Every built folder without an index.html (static/css/, pagefind/, 2020/…) answers the 404 page."""
+    folders = [p for p in column_build.rglob("*") if p.is_dir() and not (p / "index.html").exists()]
+    assert any(p.name == "css" for p in folders), "the build should have static/css/ (no index.html)"
+    for folder in folders:
+        rel = folder.relative_to(column_build).as_posix() + "/"
+        reply = _get(f"{nginx_origin}{PREFIX}{rel}")
+        html = reply.text()
+        # The column's own 404 page, not nginx's 403 page nor a listing (autoindex's title is "Index of /…").
+        assert reply.status == 404, f"{PREFIX}{rel}: HTTP {reply.status}"
+        assert "页面不存在" in html and "Index of" not in html, f"{PREFIX}{rel} is not the 404 page:\n{html}"
+
+
 # ---------------------------------------------------------------------------------------------
 # gzip and caching
 
 
-def _first(example_build: Path, pattern: str) -> str:
+def _first(column_build: Path, pattern: str) -> str:
     """The URL path (under PREFIX) of the first built file whose relative path matches pattern."""
-    for path in sorted(example_build.rglob("*")):
-        rel = path.relative_to(example_build).as_posix()
+    for path in sorted(column_build.rglob("*")):
+        rel = path.relative_to(column_build).as_posix()
         if path.is_file() and re.search(pattern, rel):
             return PREFIX + rel
-    pytest.fail(f"no file matching {pattern!r} in the example build")
+    pytest.fail(f"no file matching {pattern!r} in the column build")
 
 
 def _asset_urls(nginx_origin: str, kind: str) -> list[str]:
@@ -325,8 +225,8 @@ def test_unversioned_css_and_js_are_not_cached_for_long(nginx_origin: str) -> No
     ("search index", r"^pagefind/index/"),
     ("search metadata", r"^pagefind/.+\.pf_meta$"),
 ])
-def test_content_named_files_are_immutable(nginx_origin: str, example_build: Path, what: str, pattern: str) -> None:
-    path = _first(example_build, pattern)
+def test_content_named_files_are_immutable(nginx_origin: str, column_build: Path, what: str, pattern: str) -> None:
+    path = _first(column_build, pattern)
     _assert_immutable(_get(nginx_origin + path), f"{what} {path}")
 
 
@@ -341,8 +241,8 @@ def test_content_named_files_are_immutable(nginx_origin: str, example_build: Pat
     ("search entry point", r"^pagefind/pagefind-entry\.json$"),
     ("search script", r"^pagefind/pagefind\.js$"),
 ])
-def test_other_files_are_cached_briefly(nginx_origin: str, example_build: Path, what: str, pattern: str) -> None:
-    path = _first(example_build, pattern)
+def test_other_files_are_cached_briefly(nginx_origin: str, column_build: Path, what: str, pattern: str) -> None:
+    path = _first(column_build, pattern)
     if path.endswith("/index.html"):
         path = path.removesuffix("index.html")  # as linked: the folder
     _assert_short(_get(nginx_origin + path), f"{what} {path}")
@@ -356,14 +256,14 @@ def test_other_files_are_cached_briefly(nginx_origin: str, example_build: Path, 
     ("sitemap", r"^sitemap\.xml$", "text/xml"),
     ("search entry point", r"^pagefind/pagefind-entry\.json$", "application/json"),
 ])
-def test_text_is_gzipped(nginx_origin: str, example_build: Path, what: str, pattern: str, mime: str) -> None:
-    path = _first(example_build, pattern)
+def test_text_is_gzipped(nginx_origin: str, column_build: Path, what: str, pattern: str, mime: str) -> None:
+    path = _first(column_build, pattern)
     reply = _get(nginx_origin + path, gzip_ok=True)
     assert reply.status == 200, f"{what} {path}: HTTP {reply.status}"
     assert reply.header("Content-Type").startswith(mime), f"{what} {path}: {reply.header('Content-Type')}"
     assert reply.header("Content-Encoding") == "gzip", f"{what} {path} not gzipped: {dict(reply.headers)}"
     assert "Accept-Encoding" in reply.header("Vary"), f"{what} {path}: Vary {reply.header('Vary')!r}"
-    assert reply.text() == (example_build / path.removeprefix(PREFIX)).read_text(encoding="utf-8")
+    assert reply.text() == (column_build / path.removeprefix(PREFIX)).read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
