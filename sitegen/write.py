@@ -75,9 +75,14 @@ class Sink:
         self._place(rel, lambda target: _write_new(target, data))
 
 
+# POSIX-only and Windows-only flags: O_BINARY keeps Windows from writing "\n" as "\r\n".
+_NO_INHERIT = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
 def _write_new(target: Path, data: bytes) -> None:
     # O_EXCL: two pages on one path is a bug, never an overwrite. (os.open: no buffering layer.)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_INHERIT | _BINARY, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -86,15 +91,19 @@ def _write_new(target: Path, data: bytes) -> None:
         os.close(fd)
 
 
+# `sitegen serve`'s own output, inside the cache: nothing is ever copied from there into a site.
+SERVE_OUTPUT = ".sitegen-cache/serve"
+
+
 def guard_output(output: Path, site_dir: Path) -> None:
     """Refuse any output folder that is not sitegen's own, or that the site would copy into itself."""
     out, site = Path(os.path.realpath(output)), Path(os.path.realpath(site_dir))
     inputs = [site / name for name in ("content", "static", "templates", ".sitegen-cache")]
     reason = None
-    if out in (Path("/"), Path.home().resolve()) or out == site or site.is_relative_to(out):
+    if out == out.parent or out == Path.home().resolve() or out == site or site.is_relative_to(out):  # C:\ too
         reason = ("它是网站文件夹、它的上级、/ 或主目录",
                   "it is the site folder, one of its parents, / or the home folder")
-    elif any(out.is_relative_to(folder) for folder in inputs):
+    elif any(out.is_relative_to(folder) for folder in inputs) and not out.is_relative_to(site / SERVE_OUTPUT):
         reason = ("它在网站的 content/、static/、templates/ 或缓存文件夹里，网站会把自己复制进去",
                   "it is inside the site's content/, static/, templates/ or cache, so the site would copy itself")
     elif (out / "content").exists():
