@@ -49,7 +49,14 @@ def _parser() -> argparse.ArgumentParser:
              "check": "检查内容和生成的页面（链接、图片、标题），不改动输出目录 "
                       "(validate content and check the built pages without touching the output)"}
     b, c = (commands.add_parser(name, help=text, description=text) for name, text in about.items())
-    for sub in (b, c):
+    s = commands.add_parser("serve", help="本机预览：生成网站并打开一个网址，保存文件后自动更新 "
+                                          "(preview: build, serve and reload on every save)",
+                            description="生成网站并在本机提供预览网址（按 site.yaml 的 base_path）；保存文章、模板或 "
+                                        "site.yaml 后自动重新生成，打开的浏览器自动刷新，出错时在页面上显示错误。"
+                                        "生成到 .sitegen-cache/serve/，不改动 build/。按 Ctrl-C 停止。 "
+                                        "(build and serve the site locally; rebuild and reload the browser on each "
+                                        "save, show errors in the page; never touches build/)")
+    for sub in (b, c, s):
         sub.add_argument("site_dir", nargs="?", default=".", type=Path,
                          help="网站文件夹，含 site.yaml、content/、templates/、static/（默认：当前文件夹）"
                               " (folder with site.yaml, content/, templates/, static/; default: .)")
@@ -69,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--site", dest="site_dir", type=Path, default=Path("."),
                    help="网站文件夹（默认：当前文件夹） (site folder; default: .)")
     n.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
+    s.add_argument("--port", type=int, default=8000,
+                   help="端口（默认：8000；被占用时自动改用下一个） (port; default: 8000, or the next free one)")
+    s.add_argument("--bind", default="127.0.0.1",
+                   help="监听地址（默认：127.0.0.1，只有本机能打开；0.0.0.0 让同一网络的其他电脑也能打开） "
+                        "(address to listen on; default: 127.0.0.1, this computer only)")
     b.add_argument("-o", "--output", type=Path,
                    help="输出目录（默认：SITE_DIR/build） (output folder; default: SITE_DIR/build)")
     b.add_argument("--clean", action="store_true",
@@ -101,6 +113,10 @@ def _run(args: argparse.Namespace) -> int:
         print("检查通过：内容有效，所有链接和图片都能找到。\n"
               "(check passed: content is valid, every link and image resolves)")
         return 0
+    if args.command == "serve":
+        from sitegen.serve import Options, serve
+
+        return serve(Options(site_dir, args.port, args.bind, args.drafts, args.future), _progress(), _report)
     output = args.output or site_dir / "build"
     result = build(site_dir, output, drafts=args.drafts, clean=args.clean, progress=_progress(), future=args.future)
     for warning in result.warnings:
@@ -145,6 +161,11 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         errors = f"{n} error{'s' if n != 1 else ''}"
         _report(exc.problems, _NOTHING_DONE.get(args.command, _NOTHING_DONE["build"]).format(errors=errors))
         return 1
+    except SystemExit as exc:  # interrupt.checkpoint() after a SIGTERM: 143, as a shell reports it
+        if exc.code == 128 + signal.SIGTERM:
+            print("sitegen：收到终止信号（SIGTERM），已停止" + ("。" if args.command == "check" else "，网站未更新。")
+                  + "(terminated; the previous output is unchanged)", file=sys.stderr)
+        raise
     except KeyboardInterrupt:
         # check never writes the site, so "the site was not updated" would only puzzle its reader
         print("sitegen：已中断。(interrupted)" if args.command == "check"
