@@ -1,0 +1,61 @@
+// sitegen serve: reload the page after each rebuild; show a failed build's errors over the last good page.
+// Added to each page by the preview server only; never part of a built site.
+(() => {
+  "use strict";
+  const loaded = document.currentScript ? document.currentScript.dataset.generation : "";
+  let host = null;
+
+  function hide() {
+    if (host) {
+      host.remove();
+      host = null;
+    }
+  }
+
+  // The site's own CSS cannot reach into a shadow root, nor ours out of it. Text goes in as
+  // textContent only: a message quotes the editor's input, which may hold markup.
+  function show(problems) {
+    hide();
+    host = document.createElement("div");
+    host.id = "sitegen-overlay";
+    const root = host.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent =
+      ":host{all:initial}" +
+      ".box{position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(255,255,255,.97);" +
+      "color:#222;font:16px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;" +
+      "padding:2em;border-top:6px solid #b00}" +
+      "h1{color:#b00;font-size:1.3em;margin:0 0 1em}li{margin:0 0 1em}" +
+      "code{font:15px/1.5 ui-monospace,monospace;background:#f3f3f3;padding:0 .3em}.en{color:#555}";
+    const box = document.createElement("div");
+    box.className = "box";
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("aria-labelledby", "title");
+    const title = document.createElement("h1");
+    title.id = "title";
+    title.textContent = `网站生成失败，共 ${problems.length} 个错误。改好并保存后页面会自动刷新；下面是上一次成功生成的页面。` +
+      ` (the build failed; fix and save, and this page reloads)`;
+    const list = document.createElement("ol");
+    for (const p of problems) {
+      const item = document.createElement("li");
+      const where = document.createElement("code");
+      where.textContent = p.where;
+      const en = document.createElement("div");
+      en.className = "en";
+      en.textContent = `(${p.en})`;
+      item.append(where, `：${p.zh}`, en);
+      list.append(item);
+    }
+    box.append(title, list);
+    root.append(style, box);
+    document.documentElement.append(host);
+  }
+
+  const events = new EventSource("/__sitegen__/events");
+  events.onmessage = (message) => {
+    const state = JSON.parse(message.data);
+    if (state.problems.length) show(state.problems);
+    else if (state.generation !== loaded) location.reload();
+    else hide();
+  };
+})();
