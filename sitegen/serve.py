@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,5 +124,10 @@ def serve(options: Options, progress: Progress, report: Report) -> int:
     except KeyboardInterrupt:
         _say("\n已停止预览。(preview stopped)")
         return 0
+    except SystemExit as exc:  # SIGTERM, at a safe point (interrupt.checkpoint): stopped, not failed
+        if exc.code != 128 + signal.SIGTERM:
+            raise
+        _say("已停止预览（收到 SIGTERM）。(preview stopped: SIGTERM)")
+        return int(exc.code)
     finally:
         livereload.stop(server, thread)
