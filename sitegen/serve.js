@@ -26,15 +26,20 @@
       "color:#222;font:16px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;" +
       "padding:2em;border-top:6px solid #b00}" +
       "h1{color:#b00;font-size:1.3em;margin:0 0 1em}li{margin:0 0 1em}" +
-      "code{font:15px/1.5 ui-monospace,monospace;background:#f3f3f3;padding:0 .3em}.en{color:#555}";
+      "code{font:15px/1.5 ui-monospace,monospace;background:#f3f3f3;padding:0 .3em}.en{color:#555}" +
+      "button{font:inherit;padding:.3em 1em;cursor:pointer}";
     const box = document.createElement("div");
     box.className = "box";
     box.setAttribute("role", "alertdialog");
     box.setAttribute("aria-labelledby", "title");
     const title = document.createElement("h1");
     title.id = "title";
-    title.textContent = `网站生成失败，共 ${problems.length} 个错误。改好并保存后页面会自动刷新；下面是上一次成功生成的页面。` +
-      ` (the build failed; fix and save, and this page reloads)`;
+    title.textContent = `网站生成失败，共 ${problems.length} 个错误。改好并保存后页面会自动刷新` +
+      `（在那之前显示的仍是上一次成功生成的网站）。 (the build failed; fix and save, and this page reloads)`;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "暂时关闭 (dismiss)";
+    close.addEventListener("click", hide);
     const list = document.createElement("ol");
     for (const p of problems) {
       const item = document.createElement("li");
@@ -46,7 +51,7 @@
       item.append(where, `：${p.zh}`, en);
       list.append(item);
     }
-    box.append(title, list);
+    box.append(title, list, close);
     root.append(style, box);
     document.documentElement.append(host);
   }
