@@ -70,12 +70,10 @@ def site_yaml(categories: list[str]) -> str:
 
 
 def make_sitegen_site(work: Path, repo: Path, corpus: Path, categories: list[str]) -> Path:
-    """SITE_DIR for `sitegen build`: site.yaml plus symlinks to the repo's templates/static."""
+    """SITE_DIR for `sitegen build`: site.yaml and a symlink to the corpus; the theme is sitegen's own."""
     site = work / f"site-{corpus.name}"
     site.mkdir(parents=True, exist_ok=True)
     _symlink(site / "content", corpus)
-    _symlink(site / "templates", repo / "templates")
-    _symlink(site / "static", repo / "static")
     (site / "site.yaml").write_text(site_yaml(categories), encoding="utf-8")
     return site
 

@@ -75,8 +75,6 @@ def measure(n: int, work: Path) -> dict[str, object]:
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
     shutil.copytree(corpus, site / "content")  # a copy: the edits below must not touch the shared corpus
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copytree(ROOT / "static", site / "static")
     (site / "site.yaml").write_text(SITE_YAML, "utf-8")
     out = site / "build"
     row: dict[str, object] = {"articles": n}

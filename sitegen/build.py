@@ -107,7 +107,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
     guard_output(output, site_dir)
     target = Output(output, cache_dir)
     with target.locked():
-        keys = template_keys(site_dir / "templates", TEMPLATES)
+        keys = template_keys(site_dir, TEMPLATES)
         seen = digest(setup, sorted(keys.items()), found.files, assets.files, statics.files)
         # Checked with --clean too: what the live site holds decides what is reported as removed.
         live = target.check(partial(cache_db.find_version, cache))
@@ -143,8 +143,9 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
                     site_dir, started_ns)
                 warnings += found_warnings
                 interrupt.checkpoint()
+                theme_assets = {p: s for p, s in statics.files.items() if is_theme_asset(p)}
                 config, keys = _versioned(config, keys, media.digests(
-                    cache, {p: s for p, s in statics.files.items() if is_theme_asset(p)}, site_dir, started_ns))
+                    cache, theme_assets, partial(statics.source, site_dir), started_ns))
                 pool.config, pool.generation = config, digest(setup, sorted(keys.items()))
                 search_root = media.writable(site_dir / CACHE_DIR / search.CACHE_NAME, scratch)
                 inputs = Inputs(site_dir, config, setup, keys, articles, parsed, statics, plan, search_root, clean,

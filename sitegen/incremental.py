@@ -9,6 +9,7 @@ trusted, the build falls back to a full one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from sitegen import __version__
 from sitegen.cache import CACHE_DIR
 from sitegen.errors import Problem, SiteError
 from sitegen.fileio import write_atomic
+from sitegen.themefiles import template_loader
 
 # Every library whose version can change a byte of the output; the rest by their metadata only
 # (importing pypinyin costs 0.3 s that a rebuild otherwise never pays).
@@ -81,9 +83,20 @@ def _pypinyin_version() -> str:
     return version("pypinyin")  # only the metadata: importing pypinyin is what we avoid
 
 
-def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:
-    """A key per template: its source and that of everything it extends or includes."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates))
+@functools.lru_cache(maxsize=256)
+def _referenced(source: str) -> tuple[str | None, ...]:
+    """The templates a source names. Remembered: `sitegen serve` builds again and again, and parsing
+    the theme's templates is a third of an edit's build (0.15 s of 0.5 at 1,000 articles)."""
+    return tuple(jinja2.meta.find_referenced_templates(jinja2.Environment().parse(source)))
+
+
+def template_keys(site_dir: Path, names: Iterable[str]) -> dict[str, str]:
+    """A key per template: its source and that of everything it extends or includes.
+
+    Sources come through the same lookup as rendering (the site's override, else the theme's
+    file), so adding, editing or removing an override changes the keys of the pages it shapes.
+    """
+    env = jinja2.Environment(loader=template_loader(site_dir))
     sources: dict[str, str] = {}
     deps: dict[str, set[str]] = {}
 
@@ -93,12 +106,12 @@ def template_keys(templates: Path, names: Iterable[str]) -> dict[str, str]:
         try:
             source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:  # an OSError too: caught here, not reported as a disk failure
-            zh = f"找不到模板 templates/{name}。请从 sitegen 自带的模板中复制一份到网站的 templates/ 文件夹。"
-            en = f"template templates/{name} is missing; copy it from sitegen's own templates/"
+            zh = f"找不到模板“{name}”：网站的 templates/ 和 sitegen 自带的主题里都没有它。请检查模板名的拼写。"
+            en = f"template {name!r} is neither in the site's templates/ nor in sitegen's theme; check its name"
             raise SiteError([Problem(f"templates/{name}", None, zh, en)]) from None
         sources[name] = source
         try:
-            found = jinja2.meta.find_referenced_templates(env.parse(source))
+            found = _referenced(source)
             deps[name] = {d for d in found if d}
             if None in found:  # a computed name: any template may be used
                 deps[name] |= set(env.list_templates())

@@ -1,4 +1,4 @@
-"""Stage 1, load: find the files under content/ and static/ (the input end of the I/O).
+"""Stage 1, load: find the files under content/ and static/, and the theme's static/ (the input end of the I/O).
 
 Only names and stamps are gathered here; files are read by whoever needs their
 bytes, so a rebuild with nothing changed reads none of them. Nothing that lies
@@ -12,11 +12,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem
 from sitegen.model import Stamp
+from sitegen.themefiles import THEME_DIR
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Litter that file managers and version control leave everywhere: skipped silently.
@@ -50,6 +52,11 @@ def stamp_of(st: os.stat_result) -> Stamp:
 class Found:
     files: dict[str, Stamp]  # site-relative posix path -> stamp, in sorted order
     problems: tuple[Problem, ...]  # warnings for what was skipped; errors for loops and unreadable folders
+    elsewhere: Mapping[str, Path] = field(default_factory=dict)  # files not at site_dir/path: the theme's
+
+    def source(self, site_dir: Path, path: str) -> Path:
+        """Where the file published as `path` is read from."""
+        return self.elsewhere.get(path) or site_dir / path
 
 
 def misnamed(name: str, path: str) -> bool:
@@ -165,7 +172,18 @@ def scan_sources(site_dir: Path) -> tuple[Found, Found]:
     return Found(dict(sorted(scan.files.items())), tuple(scan.problems)), Found(dict(sorted(scan.others.items())), ())
 
 
-def scan_static(site_dir: Path) -> Found:
-    """Every file under static/, published as it is."""
+def scan_static(site_dir: Path, theme_dir: Path = THEME_DIR) -> Found:
+    """Every file under static/ and the theme's static/, published as it is; the site's file wins.
+
+    A theme file is left out, too, where the site has a file in place of one of its folders or a
+    folder in place of the file: the site's choice, and one output path cannot be both.
+    """
     scan = _scan(site_dir, "static", markdown_only=False)
-    return Found(dict(sorted(scan.files.items())), tuple(scan.problems))
+    theme = _scan(theme_dir, "static", markdown_only=False)
+    folders = {str(parent) for rel in scan.files for parent in PurePosixPath(rel).parents}
+    files = dict(scan.files)
+    elsewhere = {}
+    for rel, stamp in theme.files.items():
+        if rel not in files and rel not in folders and not any(str(p) in files for p in PurePosixPath(rel).parents):
+            files[rel], elsewhere[rel] = stamp, theme_dir / rel
+    return Found(dict(sorted(files.items())), (*scan.problems, *theme.problems), elsewhere)

@@ -12,7 +12,7 @@ import contextlib
 import os
 import posixpath
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -45,13 +45,14 @@ class Plan:
     entries: Mapping[str, Path]  # image source path -> the cache folder holding its renditions
 
 
-def digests(cache: Cache, files: Mapping[str, Stamp], site_dir: Path, started_ns: int) -> dict[str, str]:
-    """Content digests of `files`, reading only those whose stamp changed (an 800 MB video too)."""
+def digests(cache: Cache, files: Mapping[str, Stamp], locate: Callable[[str], Path], started_ns: int,
+            ) -> dict[str, str]:
+    """Content digests of `files`, each read from `locate(path)` only when its stamp changed (an 800 MB video too)."""
     out = {}
     for path, stamp in files.items():
         seen = cache.statics.get(path)
         if seen is None or seen.stamp != stamp or seen.racy:
-            seen = Known(stamp, is_racy(stamp, started_ns), file_digest(site_dir / path))
+            seen = Known(stamp, is_racy(stamp, started_ns), file_digest(locate(path)))
         cache.statics[path] = seen
         out[path] = seen.digest
     return out
@@ -204,7 +205,7 @@ def prepare(articles: list[Article], parsed: Mapping[str, Parsed], held: Mapping
     """Resolve, hash and process everything the articles publish; raises SiteError with every error."""
     found, problems = resolve_all(articles, parsed, held, assets, statics, site_dir)
     used = {s for m in found.values() for s in (*m.files, *m.images)}
-    sums = digests(cache, {p: assets.files[p] for p in sorted(used)}, site_dir, started_ns)
+    sums = digests(cache, {p: assets.files[p] for p in sorted(used)}, site_dir.joinpath, started_ns)
     infos, failed = process(pool, {s: sums[s] for s in sorted(used_images(found))}, settings, *roots)
     errors, warnings = split_warnings([*problems, *image_problems(found, failed)])
     if errors:

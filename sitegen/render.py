@@ -7,7 +7,6 @@ the same names: site, page, rel(), nav, breadcrumb.
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.assets import versioned
+from sitegen.compiled import COMPILED
 from sitegen.controls import xml_safe
 from sitegen.errors import Problem, SiteError
 from sitegen.markup import cjk_edge
@@ -34,6 +34,7 @@ from sitegen.pages import (
     relative,
 )
 from sitegen.share import ShareImage, news_article
+from sitegen.themefiles import is_template_file, shown_template, template_loader, theme_hint
 
 EXCERPT_CHARS = 110
 _TAG = re.compile(r"<[^>]+>")
@@ -111,26 +112,27 @@ def template_problem(exc: BaseException, site_dir: Path) -> Problem:
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     tb = exc.__traceback__
     while tb is not None:  # Jinja rewrites frames so template lines appear as code lines
-        if tb.tb_frame.f_code.co_filename.startswith(str(site_dir / "templates")):
+        if is_template_file(tb.tb_frame.f_code.co_filename, site_dir):
             name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    # relpath, not resolve(): templates/ may be a symlink to a shared theme
-    where = Path(os.path.relpath(name, site_dir)).as_posix() if name else "templates"
+    where = shown_template(name, site_dir) if name else "templates"
     detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
     if not isinstance(exc, jinja2.TemplateError):
         detail = f"{type(exc).__name__}: {detail}"
-    return Problem(where, line, f"模板错误：{detail}", f"template error: {detail}")
+    zh, en = theme_hint(name) if name else ("", "")
+    return Problem(where, line, f"模板错误：{detail}{zh}", f"template error: {detail}{en}")
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(site_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=template_loader(site_dir),
         autoescape=True,  # every front-matter value is escaped, in every template
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build; saves a stat per page
+        bytecode_cache=COMPILED,  # kept between the builds of one process (sitegen serve)
     )
     return env
 
@@ -141,7 +143,7 @@ class Renderer:
     def __init__(self, config: SiteConfig, site_dir: Path) -> None:
         self.config = config
         self.site_dir = site_dir
-        self.env = make_environment(site_dir / "templates")
+        self.env = make_environment(site_dir)
         self.nav = tuple(
             Link(c.name, c.path) for c in config.categories.values() if len(c.parents) <= 1
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sitegen import media, search, seo
@@ -140,10 +141,11 @@ def _statics(inputs: Inputs, cache: Cache, old: dict[str, str], pages: dict[str,
              started_ns: int) -> list[str]:
     """static/ is copied as it is; a file is hashed only when its stamp changed."""
     written = []
-    for path, key in media.digests(cache, inputs.statics.files, inputs.site_dir, started_ns).items():
+    locate = partial(inputs.statics.source, inputs.site_dir)  # the site's file, else the theme's
+    for path, key in media.digests(cache, inputs.statics.files, locate, started_ns).items():
         pages[path] = key
         if old.get(path) != key:
-            sink.copy(path, inputs.site_dir / path)
+            sink.copy(path, locate(path))
             written.append(path)
     return written
 

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from sitegen.cli import main
-from tests.conftest import article_text
+from sitegen.themefiles import THEME_TEMPLATES
+from tests.conftest import article_text, override
 
 BAD = Path(__file__).parent / "bad"
 EXPECTED: dict[str, list] = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
@@ -107,6 +108,7 @@ def test_site_config_errors_have_lines(make_site: Callable[..., Path]) -> None:
 
 def test_template_error_names_the_template_line(make_site: Callable[..., Path]) -> None:
     site = make_site({"a.md": article_text()})
+    (site / "templates").mkdir()  # the site's own 404.html overrides the theme's
     (site / "templates" / "404.html").write_text("{% extends 'base.html' %}\n{% block content %}\n{{ nope.x }}\n"
                                                  "{% endblock %}\n", encoding="utf-8")
     done = build(site)
@@ -121,7 +123,7 @@ def test_template_error_with_a_symlinked_theme(make_site: Callable[..., Path], t
     """A shared theme linked in as templates/ still gets a clean, located error."""
     site = make_site({"a.md": article_text()})
     theme = tmp_path / "theme"
-    shutil.move(site / "templates", theme)
+    shutil.copytree(THEME_TEMPLATES, theme)
     (site / "templates").symlink_to(theme)
     (theme / "404.html").write_text("{% extends 'base.html' %}\n{% block content %}{{ nope.x }}{% endblock %}\n",
                                     encoding="utf-8")
@@ -135,7 +137,7 @@ def test_python_error_in_a_template_names_its_line(make_site: Callable[..., Path
                                                    line: int) -> None:
     """Not only Jinja's own errors: `{{ 1/0 }}` or a filter raising TypeError is the template's fault too."""
     site = make_site({"a.md": article_text()})
-    path = site / "templates" / template
+    path = override(site, f"templates/{template}")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(line - 1, "{{ 1/0 }}\n")
     path.write_text("".join(lines), encoding="utf-8")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.build import build
-from tests.conftest import MINI_CONFIG, article_text
+from tests.conftest import MINI_CONFIG, article_text, override
 from tests.test_incremental import CATEGORIES, articles
 from tests.test_write import tree
 
@@ -90,7 +90,11 @@ class Fuzzer:
             path.write_text(f"{self.rng.randrange(10)}" * self.rng.randrange(1, 5))
 
     def template(self) -> None:
-        path = self.site / "templates/article.html"
+        """The site's override of a theme template is made, edited, or removed (the theme's is used again)."""
+        if (self.site / "templates/article.html").exists() and self.rng.random() < 0.3:
+            (self.site / "templates/article.html").unlink()
+            return
+        path = override(self.site, "templates/article.html")
         text = path.read_text("utf-8")
         path.write_text(text.replace("上一篇", "前一篇") if "上一篇" in text else text.replace("前一篇", "上一篇"),
                         "utf-8")

@@ -17,7 +17,6 @@ from pathlib import Path
 from sitegen.build import build
 from sitegen.publish import MARKER
 from sitegen.search import BASE
-from tests.conftest import ROOT
 from tests.searchview import is_index_file, search_view
 
 VERSION = re.compile(rb"\?v=[0-9a-f]{10}\b")
@@ -30,7 +29,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     # copy here would only have to be refreshed on every CSS change. The marker names the
     # build's state, which hashes sitegen's own code.
     # The search index's bundles are binary and Pagefind's: what they find is compared instead.
-    # Theme assets carry their content version (?v=…); the theme is the repo's, so editing its CSS
+    # Theme assets carry their content version (?v=…); the theme is sitegen's, so editing its CSS
     # must not mean refreshing the golden tree: tests/test_assets.py checks the versions themselves.
     files = {rel: VERSION.sub(b"?v=VERSION", p.read_bytes()) for p in sorted(root.rglob("*"))
              if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith(("static/", MARKER))
@@ -42,9 +41,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 def test_golden_site(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(GOLDEN, site, ignore=shutil.ignore_patterns("expected"))
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copytree(ROOT / "static", site / "static")
+    shutil.copytree(GOLDEN, site, ignore=shutil.ignore_patterns("expected"))  # no templates/: sitegen's theme
     build(site, tmp_path / "out")
     actual = _tree(tmp_path / "out")
     if os.environ.get("SITEGEN_REFRESH_GOLDEN"):

@@ -12,7 +12,7 @@ from sitegen.build import build
 from sitegen.incremental import CACHE_DIR
 from sitegen.search import BASE, DELTA
 from sitegen.workers import PARALLEL_FROM
-from tests.conftest import MINI_CONFIG, article_text
+from tests.conftest import MINI_CONFIG, article_text, override
 from tests.searchview import fragments, search_view
 from tests.test_write import tree
 
@@ -26,7 +26,8 @@ def articles(n: int) -> dict[str, str]:
 
 
 def edit(site: Path, rel: str, old: str, new: str) -> None:
-    path = site / rel
+    # A theme file is edited as a site's own copy of it: the override then hides the theme's.
+    path = override(site, rel) if rel.startswith(("templates/", "static/")) else site / rel
     text = path.read_text("utf-8")
     assert old in text, (rel, old)
     path.write_text(text.replace(old, new), "utf-8")
@@ -49,7 +50,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "config": lambda s: edit(s, "site.yaml", "page_size: 2", "page_size: 3"),
     "static file": lambda s: edit(s, "static/css/site.css", "--red: #b71c1c;", "--red: #a00000;"),
     "static added": lambda s: (s / "static/extra.txt").write_text("x", "utf-8"),
-    "static removed": lambda s: (s / "static/favicon.svg").unlink(),
+    "static removed": lambda s: (s / "static/favicon.svg").unlink(),  # the theme's icon is published again
+    "override removed": lambda s: (s / "templates/_footer.html").unlink(),  # back to the theme's footer
     "meta partial": lambda s: edit(s, "templates/_meta.html", 'content="zh_CN"', 'content="zh_CN" '),
     "sitemap template": lambda s: edit(s, "templates/sitemap.xml", "<lastmod>", "<lastmod >"),
     "robots template": lambda s: edit(s, "templates/robots.txt", "Disallow:", "Disallow: /nothing/"),
@@ -60,6 +62,9 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_incremental_equals_clean(make_site: Callable[..., Path], tmp_path: Path, change: str) -> None:
     site = make_site(articles(24), MINI_CONFIG)
+    # Overrides of a theme file each, which some changes remove.
+    (site / "static/favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>', "utf-8")
+    edit(site, "templates/_footer.html", "</footer>", "<p>本院自己的页脚</p></footer>")
     build(site, site / "build")
     CHANGES[change](site)
     result = build(site, site / "build")

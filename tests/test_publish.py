@@ -16,7 +16,8 @@ from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.incremental import setup_key
 from sitegen.publish import MARKER, Output
-from tests.conftest import article_text
+from sitegen.themefiles import THEME_TEMPLATES
+from tests.conftest import article_text, override
 from tests.searchview import index_writes
 from tests.test_incremental import articles
 from tests.test_write import tree
@@ -197,6 +198,7 @@ def test_two_names_for_one_output_share_one_lock(make_site: Site, capsys: pytest
 def test_never_writes_through_a_symlink_inside_the_output(make_site: Site, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(articles(4))
+    (site / "static/report.txt").write_text("the site's own")
     build(site, site / "build")
     ext = tmp_path / "ext"
     shutil.copytree(site / "build/static", ext / "static")
@@ -204,8 +206,8 @@ def test_never_writes_through_a_symlink_inside_the_output(make_site: Site, tmp_p
     before = tree(ext)
     shutil.rmtree(site / "build/static")
     (site / "build/static").symlink_to(ext / "static")
-    (site / "static/css/site.css").write_text("body{}", "utf-8")
-    (site / "static/favicon.svg").unlink()
+    override(site, "static/css/site.css").write_text("body{}", "utf-8")
+    (site / "static/report.txt").unlink()
     assert main(["build", str(site)]) == 0
     assert tree(ext) == before, "nothing created, changed or deleted outside the output"
     assert not (site / "build/static").is_symlink()
@@ -331,7 +333,7 @@ def test_interrupt_while_listing_leaves_no_staging(make_site: Site, monkeypatch:
 def test_second_build_in_one_process_sees_edited_templates(make_site: Site) -> None:
     site = make_site(articles(4))
     build(site, site / "build")
-    template = site / "templates/article.html"
+    template = override(site, "templates/article.html")
     template.write_text(template.read_text("utf-8").replace("上一篇", "前一篇"), "utf-8")
     build(site, site / "build")
     page = next((site / "build").rglob("a001/index.html")).read_text("utf-8")
@@ -398,8 +400,8 @@ def test_nothing_changed_reads_no_cache_rows_and_writes_nothing(make_site: Site,
     monkeypatch.setattr(cache_db, "read_rows", real_read)
     for change in (lambda: (site / "build/feed.xml").unlink(),  # the output, by hand
                    lambda: (site / "static/extra.txt").write_text("x"),  # an input
-                   lambda: (site / "templates/list.html").write_text(
-                       (site / "templates/list.html").read_text("utf-8") + "\n", "utf-8")):
+                   lambda: override(site, "templates/list.html").write_text(  # a template, the site's own
+                       (THEME_TEMPLATES / "list.html").read_text("utf-8") + "\n", "utf-8")):
         change()
         assert build(site, site / "build").written > 0
         assert tree(site / "build") == clean_tree(site, tmp_path)
