@@ -204,3 +204,31 @@ def test_sigterm_stops_it_too(site: Path) -> None:
     served = Served(site, "--port", str(free_port()))
     assert served.stop(signal.SIGTERM) in (0, 143)
     assert "Traceback" not in served.stderr and _leftovers(site) == []
+
+
+def _theme_file(site: Path, name: str) -> str:
+    """A template as the site builds with it now: its own copy, else the theme's in the package."""
+    own = site / "templates" / name
+    if own.is_file():
+        return own.read_text("utf-8")
+    import sitegen
+
+    return (Path(sitegen.__file__).parent / "theme" / "templates" / name).read_text("utf-8")
+
+
+def test_a_template_saved_twice_in_one_serve_shows_each_version(site: Path) -> None:
+    """serve keeps compiled templates between builds: each save of a template must still be seen."""
+    footer = _theme_file(site, "_footer.html")
+    assert "</footer>" in footer
+    with Served(site, "--port", str(free_port())) as served:
+        conn, reply = events(served.url)
+        next_state(reply)
+        for mark in ("第一版页脚", "第二版页脚", "第三版"):  # the last is shorter: not a same-size edit
+            (site / "templates").mkdir(exist_ok=True)
+            (site / "templates" / "_footer.html").write_text(footer.replace("</footer>", f"<p>{mark}</p></footer>"),
+                                                            "utf-8")
+            while next_state(reply)["problems"]:
+                pass
+            status, page, _ = fetch(served.url)
+            assert status == 200 and f"<p>{mark}</p>".encode() in page, mark
+        conn.close()
