@@ -1,4 +1,4 @@
-"""The example site (the repository root) built end to end, as a reader would get it."""
+"""tests/sites/column built end to end, as a reader would get it (never the repo's example content)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from sitegen.config import load_config
+from tests.conftest import COLUMN, copy_fixture_site
 from tests.linkcheck import broken_links
 
 SEED = "2020/02/22/tianjin-du-zhan/index.html"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("e2e") / "build"
-    done = subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)],
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_fixture_site(COLUMN, tmp_path_factory.mktemp("e2e") / "site")
+
+
+@pytest.fixture(scope="module")
+def site(source: Path) -> Path:
+    out = source.parent / "build"
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", str(source), "-o", str(out)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert re.match(r"已生成 \d+ 篇文章，共 (\d+) 个文件，其中 \1 个有改动", done.stdout)
@@ -57,13 +63,13 @@ def test_seed_article(site: Path) -> None:
 def test_index_pager(site: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
     pager = re.search(r'<nav class="pager" aria-label="分页">(.*?)</nav>', home, re.S)
-    assert pager, "the example site must have more than one page"
+    assert pager, "the column fixture must have more than one page"
     words = _text(pager.group(1))
     assert words.startswith("首页 上一页 1 2") and "下一页 尾页" in words
     assert '<a href="page/2/" rel="next">下一页</a>' in pager.group(1)
     assert (site / "page/2/index.html").is_file()
     listed = re.findall(r'<h2><a href="([^"]+)">', home.split('<ul class="article-list">')[1].split("</ul>")[0])
-    assert len(listed) == 10  # page_size in site.yaml
+    assert len(listed) == load_config(COLUMN).page_size
 
 
 def test_prev_next_within_category(site: Path) -> None:
@@ -91,31 +97,33 @@ def test_not_found_page_uses_base_path(site: Path) -> None:
     assert re.search(r'href="/dangjian/static/css/site\.css\?v=[0-9a-f]{10}"', html) and "页面不存在" in html
 
 
-def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(source: Path, site: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(again)], check=True,
+    subprocess.run([sys.executable, "-m", "sitegen", "build", str(source), "-o", str(again)], check=True,
                    capture_output=True)
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
 
 
-def test_drafts_are_left_out(site: Path) -> None:
-    drafts = [p.read_text("utf-8") for p in (ROOT / "content").rglob("*.md")
-              if re.search(r"^draft: true$", p.read_text("utf-8"), re.M)]
-    assert drafts, "the example content should exercise drafts"
-    everything = "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
-    for text in drafts:
+def test_drafts_and_future_articles_are_left_out(site: Path) -> None:
+    texts = [p.read_text("utf-8") for p in (COLUMN / "content").rglob("*.md")]
+    drafts = [text for text in texts if re.search(r"^draft: true$", text, re.M)]
+    future = [text for text in texts if re.search(r"^date: 2099-", text, re.M)]
+    assert drafts and future, "the column fixture has a draft and a future-dated article"
+    everything = "".join(p.read_text("utf-8") for p in site.rglob("*") if p.suffix in (".html", ".xml", ".json"))
+    assert "天津" in everything  # the search for titles below reads what was published
+    for text in drafts + future:
         title = re.search(r"^title: *['\"]?(.+?)['\"]?$", text, re.M).group(1)  # type: ignore[union-attr]
         assert title not in everything
 
 
 def test_every_published_photo_is_metadata_free_and_every_img_has_its_size(site: Path) -> None:
-    """Whatever photos the example content holds: none leaks EXIF/GPS, none shifts the layout."""
+    """Whatever photos the fixture holds: none leaks EXIF/GPS, none shifts the layout."""
     from PIL import Image
 
     photos = [p for p in site.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".gif")]
-    assert photos, "the example site shows photos"
+    assert photos, "the column fixture shows photos"
     for path in photos:
         with Image.open(path) as im:
             assert not im.getexif() and "icc_profile" not in im.info, path
@@ -129,7 +137,7 @@ def test_every_published_photo_is_metadata_free_and_every_img_has_its_size(site:
 def test_listings_show_covers_and_originals_stay_private(site: Path) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
     assert '<li class="has-cover">' in home
-    sources = {p.name for p in (ROOT / "content").rglob("*") if p.suffix.lower() in (".jpg", ".heic", ".png")}
+    sources = {p.name for p in (COLUMN / "content").rglob("*") if p.suffix.lower() in (".jpg", ".heic", ".png")}
     published = {p.name for p in site.rglob("*")}
     assert sources and not sources & published, "original photos are never published"
 
