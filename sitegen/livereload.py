@@ -10,7 +10,9 @@ from __future__ import annotations
 import errno
 import mimetypes
 import os
+import shutil
 import socket
+import sys
 import threading
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,22 +114,29 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send_file(self, status: int, file: Path, state: Snapshot, head: bool) -> None:
         try:
-            data = file.read_bytes()
+            with file.open("rb") as fh:
+                if file.suffix != ".html":  # a photo or a 50 MB attachment: streamed, not read whole
+                    self._headers(status, os.fstat(fh.fileno()).st_size, file.suffix)
+                    if not head:
+                        shutil.copyfileobj(fh, self.wfile)
+                    return
+                data = fh.read()
         except OSError:  # swapped away between the check and the read: the next request sees the new site
             return self._send(503, b"", ".txt", head)
-        if file.suffix == ".html":
-            data = overlay.inject(data, state.generation)
-        self._send(status, data, file.suffix, head)
+        self._send(status, overlay.inject(data, state.generation), file.suffix, head)
 
     def _send(self, status: int, data: bytes, suffix: str, head: bool) -> None:
+        self._headers(status, len(data), suffix)
+        if not head:
+            self.wfile.write(data)
+
+    def _headers(self, status: int, length: int, suffix: str) -> None:
         self.send_response(status)
         self.send_header("Content-Type", _TYPES.get(suffix) or mimetypes.guess_type("x" + suffix)[0]
                          or "application/octet-stream")
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(length))
         self.send_header("Cache-Control", "no-store")  # a reload must show the rebuilt page
         self.end_headers()
-        if not head:
-            self.wfile.write(data)
 
     def _redirect(self, location: str, status: int) -> None:
         query = urlsplit(self.path).query
@@ -180,6 +189,11 @@ class PreviewServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.state = state
         super().__init__(address, Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # a tab reloaded or closed in mid-answer: no traceback in the editor's terminal
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def bind(host: str, port: int, state: State) -> tuple[PreviewServer, int | None]:

@@ -1,0 +1,176 @@
+"""Save to screen with `sitegen serve`: how long after an article is saved the open browser shows the new text.
+
+    python bench/serve_reload.py [--n 1000] [--edits 9] [--rev HEAD | --live] [--out bench/.work/serve-reload.json]
+
+Runs sitegen from a snapshot of a commit (`git archive`, default HEAD), so edits in
+progress in the work tree do not disturb it; --live runs the work tree instead. On a
+copy of the shared corpus (bench/corpus.py generates it once), served under /dangjian/:
+
+1. a first `sitegen serve` (a cold build: the cache is empty), stopped once it is up;
+2. a second one (the cache and the preview output are there: as an editor starts it
+   any other day), with one article open in Chromium (Playwright, Debian's binary);
+3. `--edits` saves of that article, 1.5 s apart, each replacing one sentence of its
+   body. Each is timed from the end of the write to the browser holding the new text
+   (polled every animation frame), with no reload by the harness: serve.js reloads.
+   The build's share is the build time serve prints for that save.
+
+Prints JSON: per save, and the median of all saves but the first (the first build
+after startup re-reads sources saved within 2 s of the last build: the racy window).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import edited_path, ensure_corpus
+from tests.conftest import CHROMIUM_ARGS, chromium_path
+from tests.servehelp import Served, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "bench"
+SITE_YAML = """title: 党建园地
+site_url: https://www.example-hospital.cn
+base_path: /dangjian/
+page_size: 20
+categories:
+  - name: 廉洁微课堂
+  - name: 支部风采
+  - name: 学习园地
+  - name: 医院新闻
+  - name: 通知公告
+"""
+BUILT = re.compile(r"用时 ([0-9.]+) 秒")
+
+
+def snapshot(rev: str, dest: Path) -> Path:
+    """The committed code of `rev`, unpacked (the work tree is not touched)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    data = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def make_site(work: Path, code: Path, corpus: Path) -> Path:
+    site = work / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
+    shutil.copytree(corpus, site / "content")  # a copy: the saves below must not touch the shared corpus
+    if (code / "templates" / "base.html").is_file():  # a commit from before the theme moved into the package
+        for name in ("templates", "static"):
+            shutil.copytree(code / name, site / name)
+    (site / "site.yaml").write_text(SITE_YAML, "utf-8")
+    return site
+
+
+def _env(code: Path | None) -> dict[str, str]:
+    env = os.environ.copy()
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def _build_seconds(served: Served, after: int) -> float | None:
+    line = served.wait_for(BUILT.pattern, timeout=30, after=after)
+    found = BUILT.search(line)
+    return float(found.group(1)) if found else None
+
+
+def _rss_mib(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # not Linux
+        return None
+    kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return round(kib / 1024, 1)
+
+
+def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    env = _env(code)
+    began = time.perf_counter()
+    with Served(site, "--port", str(free_port()), env=env) as cold:
+        cold_s = time.perf_counter() - began
+        cold_build = _build_seconds(cold, 0)
+    article = edited_path(site / "content")
+    original = article.read_text("utf-8")
+    began = time.perf_counter()
+    served = Served(site, "--port", str(free_port()), env=env)
+    warm_s = time.perf_counter() - began
+    rows = []
+    try:
+        slug = article.stem
+        page_file = next((site / ".sitegen-cache" / "serve" / "site").glob(f"*/*/*/{slug}/index.html"))
+        url = served.url + page_file.parent.relative_to(site / ".sitegen-cache" / "serve" / "site").as_posix() + "/"
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_timeout(1000)
+            for i in range(edits):
+                text = f"基准测试第{i + 1}次保存，编号{time.time_ns() % 10**9}。"
+                lines = len(served.out)
+                with open(article, "w", encoding="utf-8") as fh:  # in place, as most editors save
+                    fh.write(original + "\n" + text + "\n")
+                saved = time.perf_counter()
+                page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text,
+                                       polling="raf", timeout=30_000)
+                shown = time.perf_counter() - saved
+                rows.append({"save_to_screen_s": round(shown, 3), "build_s": _build_seconds(served, lines)})
+                page.wait_for_timeout(1500)
+            browser.close()
+        rss = _rss_mib(served.proc.pid)
+    finally:
+        article.write_text(original, "utf-8")
+        code_ = served.stop()
+    steady = rows[1:] or rows
+    return {
+        "articles": len(list((site / "content").rglob("*.md"))),
+        "load_before": os.getloadavg(),
+        "cold_start_to_url_s": round(cold_s, 2), "cold_build_s": cold_build,
+        "warm_start_to_url_s": round(warm_s, 2),
+        "saves": rows,
+        "median_save_to_screen_s": round(statistics.median(r["save_to_screen_s"] for r in steady), 3),
+        "max_save_to_screen_s": max(r["save_to_screen_s"] for r in steady),
+        "median_build_s": round(statistics.median(r["build_s"] or 0 for r in steady), 3),
+        "serve_rss_mib_after": rss,
+        "exit_code": code_,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--edits", type=int, default=9)
+    parser.add_argument("--rev", default="HEAD")
+    parser.add_argument("--live", action="store_true", help="run the work tree, not a snapshot")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".work" / "serve-reload.json")
+    args = parser.parse_args()
+    work = ROOT / "bench" / ".work" / "serve-reload"
+    load = os.getloadavg()
+    code = None if args.live else snapshot(args.rev, work / "code")
+    corpus = ensure_corpus(SHARED, ROOT / "bench" / ".work", args.n, "yaml")
+    site = make_site(work, code or ROOT, corpus)
+    result = {"rev": "work tree" if args.live else args.rev, "load_at_start": load, **measure(site, code, args.edits)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False), "utf-8")
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
