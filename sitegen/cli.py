@@ -1,4 +1,4 @@
-"""Command line: `sitegen build`, `sitegen check` and `sitegen new`."""
+"""Command line: `sitegen build`, `check`, `serve`, `new` and `init`."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                                         "save, show errors in the page; never touches build/)")
     for sub in (b, c, s):
         sub.add_argument("site_dir", nargs="?", default=".", type=Path,
-                         help="网站文件夹，含 site.yaml、content/、templates/、static/（默认：当前文件夹）"
-                              " (folder with site.yaml, content/, templates/, static/; default: .)")
+                         help="网站文件夹，含 site.yaml 和 content/（默认：当前文件夹）"
+                              " (folder with site.yaml and content/; default: .)")
         sub.add_argument("--drafts", action="store_true",
                          help="包括标有 draft: true 的草稿 (include articles marked draft: true)")
         sub.add_argument("--future", action="store_true",
@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--site", dest="site_dir", type=Path, default=Path("."),
                    help="网站文件夹（默认：当前文件夹） (site folder; default: .)")
     n.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
+    i = commands.add_parser("init", help="新建一个网站 (create a new site)",
+                            description="在新的（或空的）文件夹中新建网站：带说明的 site.yaml、一篇带照片的示例文章、"
+                                        "空的 static/、.gitignore 和 CI 工作流 (create a site in a new, empty folder)")
+    i.add_argument("site_dir", type=Path, help="新网站的文件夹，不存在时自动创建 (the new site's folder)")
+    i.add_argument("--debug", action="store_true", help="出错时显示调用栈 (show a traceback on errors)")
     s.add_argument("--port", type=int, default=8000,
                    help="端口（默认：8000；被占用时自动改用下一个） (port; default: 8000, or the next free one)")
     s.add_argument("--bind", default="127.0.0.1",
@@ -104,6 +109,11 @@ def _run(args: argparse.Namespace) -> int:
 
         made = new_article(site_dir, args.title, args.category, args.folder)
         print(f"已新建文章（栏目：{made.category}）：{made.path}\n(created {made.path})")
+        return 0
+    if args.command == "init":
+        from sitegen.newsite import create_site, summary
+
+        print(summary(create_site(site_dir)))
         return 0
     if args.command == "check":
         problems = check_site(site_dir, drafts=args.drafts, future=args.future)
@@ -204,7 +214,7 @@ def entry() -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    if not args.site_dir.is_dir():
+    if not args.site_dir.is_dir() and args.command != "init":  # init makes its folder
         print(f"sitegen：错误：找不到文件夹 {args.site_dir}。(no such folder)", file=sys.stderr)
         return 2
     return _guarded(_run, args)
