@@ -1,18 +1,12 @@
-"""The output folder's surroundings: where its work folder goes, what kind of folder it is, its lock."""
+"""The output folder's surroundings: where its work folder goes, what kind of folder it is."""
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from sitegen.errors import Problem, SiteError
 
 
 def writable_parent(path: Path) -> bool:
@@ -51,28 +45,9 @@ def copy_owner(live: Path, tree: Path) -> None:
     except FileNotFoundError:
         return
     os.chmod(tree, st.st_mode & 0o7777)
+    if not hasattr(os, "chown"):  # Windows: no owner or group to copy
+        return
     with contextlib.suppress(PermissionError):
         os.chown(tree, st.st_uid if os.geteuid() == 0 else -1, st.st_gid)
     if os.stat(tree).st_mode & 0o7777 != st.st_mode & 0o7777:  # chown may clear setgid
         os.chmod(tree, st.st_mode & 0o7777)
-
-
-@contextmanager
-def flock(path: Path, output: Path) -> Iterator[None]:
-    """One build at a time per output folder; the OS drops the lock if the build dies."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        if sys.platform != "win32":
-            import fcntl
-
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                    raise
-                raise SiteError([Problem(str(output), None, "另一个 sitegen 正在构建这个目录，请等它结束后再试。",
-                                         "another sitegen build is writing this output; "
-                                         "try again when it ends")]) from None
-        yield
-    finally:
-        os.close(fd)

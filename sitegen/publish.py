@@ -27,7 +27,8 @@ from pathlib import Path
 
 from sitegen.cache import Version
 from sitegen.fileio import exchange, remove_tree, sync_folder
-from sitegen.outdir import copy_owner, flock, is_mount_point, work_folder, writable_parent
+from sitegen.lock import output_lock
+from sitegen.outdir import copy_owner, is_mount_point, work_folder, writable_parent
 from sitegen.tree import Verified, apply, scan_tree, verify
 
 MARKER = ".sitegen-output"  # tells our own output folders from anyone else's, and names their version
@@ -35,6 +36,7 @@ IN_PLACE_WORK = ".sitegen-work"  # inside the output, for outputs that cannot be
 # Not sitegen's, never removed: what mkfs leaves at the root of a file system mounted as the output.
 FOREIGN = frozenset({"lost+found"})
 _SPARE = "spare"
+ASIDE = "aside"  # the live site between the two renames of a swap without renameat2
 
 
 def read_marker(tree: Path) -> str:
@@ -71,6 +73,7 @@ class Output:
         self.staging = self.work / f"staging-{os.getpid()}"
         self.twin = self.work / f"twin-{os.getpid()}"  # a full build's hard-linked copy: the next spare
         self.spare = self.work / _SPARE
+        self.aside = self.work / ASIDE
         self.skip = frozenset({MARKER, IN_PLACE_WORK, *FOREIGN})
         self._lock: int | None = None
         self.live: Verified | None = None
@@ -81,7 +84,8 @@ class Output:
     @contextmanager
     def locked(self) -> Iterator[Output]:
         self.work.mkdir(parents=True, exist_ok=True)
-        with flock(self.work / "lock", self.path):
+        with output_lock(self.work / "lock", self.path):
+            self._recover_aside()
             for stale in self.work.iterdir():  # what killed builds left behind; ours alone, by exact names
                 if stale.name.startswith(("staging-", "trash-", "twin-")):
                     remove_tree(stale)
@@ -91,6 +95,15 @@ class Output:
             finally:
                 remove_tree(self.staging)
                 remove_tree(self.twin)
+
+    def _recover_aside(self) -> None:
+        """A swap by renames killed half-way: put the old site back, or drop it if the new one is live."""
+        if not os.path.lexists(self.aside):
+            return
+        if os.path.lexists(self.path):
+            remove_tree(self.aside)
+        else:
+            os.rename(self.aside, self.path)
 
     def _forget_legacy(self) -> None:
         """Remove what sitegen 0.1's journal commits left beside this output (these exact names only)."""
@@ -172,11 +185,16 @@ class Output:
             return
         if not self.path.exists():  # the first build
             os.rename(prepared.tree, self.path)
-        elif not exchange(prepared.tree, self.path):  # no renameat2: a moment with no site, never a mix
-            old = self.work / f"trash-{os.getpid()}-live"
-            os.rename(self.path, old)
-            os.rename(prepared.tree, self.path)
-            os.rename(old, prepared.tree)
+        elif not exchange(prepared.tree, self.path):
+            # No renameat2 (macOS, Windows, some file systems): a moment with no site, never a mix.
+            # Killed in that moment, the next build puts the aside back (_recover_aside).
+            os.rename(self.path, self.aside)
+            try:
+                os.rename(prepared.tree, self.path)
+            except BaseException:  # a Windows file held open, say: the old site goes back at once
+                os.rename(self.aside, self.path)
+                raise
+            os.rename(self.aside, prepared.tree)
 
     def settle(self, prepared: Prepared) -> None:
         """After the swap: the old site (now where the new one was) and the twin find their places."""
