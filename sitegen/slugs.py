@@ -33,6 +33,11 @@ def remember(known: dict[str, str], used: bool = False) -> None:
         _used.update(known)
 
 
+def known() -> dict[str, str]:
+    """Every slug this process knows: a spawned worker starts with none of the parent's."""
+    return dict(_known)
+
+
 def remembered() -> dict[str, str]:
     """The slugs this process has used, so the saved table does not grow forever."""
     return {text: _known[text] for text in _used}

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sitegen import interrupt, slugs
+from sitegen.errors import Problem, SiteError
 from sitegen.imagemodel import ImageError, ImageInfo
 from sitegen.job import ImageJob, ListJob, Rendered, RenderJob, worker_for
 from sitegen.model import Parsed, SiteConfig
@@ -27,22 +29,39 @@ from sitegen.write import Sink
 
 T = TypeVar("T")
 CHUNK = 64  # articles per task: large enough to amortise pickling, small enough to balance two cores
-PARALLEL_FROM = 200  # below this, forking workers costs more than it saves
+PARALLEL_FROM = 200  # below this, starting workers costs more than they save (fork or spawn alike)
+START_ENV = "SITEGEN_START_METHOD"  # fork or spawn: CI forces spawn on Linux to test macOS's and Windows' path
 STOP_GRACE_S = 15.0  # how long a failed build waits for the chunks already running
+
+
+def start_method() -> str:
+    """fork on Linux (workers start with the imports done); spawn elsewhere, where fork is
+    missing (Windows) or unsafe (macOS's system libraries). SITEGEN_START_METHOD chooses."""
+    forced = os.environ.get(START_ENV, "")
+    if forced:
+        if forced not in multiprocessing.get_all_start_methods():
+            raise SiteError([Problem(START_ENV, None, f"环境变量 {START_ENV}={forced} 在这个系统上不可用，"
+                                     f"可用：{'、'.join(multiprocessing.get_all_start_methods())}。",
+                                     f"{START_ENV}={forced!r} is not available on this system")])
+        return forced
+    return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def _die_with(parent: int) -> None:
     """A killed build (kill -9) must not leave workers writing on, or holding the build lock."""
-    with contextlib.suppress(AttributeError, OSError):  # prctl is Linux-only
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if sys.platform.startswith("linux"):  # prctl is Linux-only; elsewhere the pool's own checks stop them
+        with contextlib.suppress(AttributeError, OSError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
 
-def _init(parent: int) -> None:
+def _init(parent: int, known: dict[str, str]) -> None:
+    # Nothing here may rely on the parent's memory: a spawned worker has only what it is given.
     gc.enable()  # forked from a parent that builds with the GC off; Markdown makes cycles
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    slugs.remember(known)  # the pinyin the cache knows, so no worker loads pypinyin's dictionaries for it
 
 
 def _ready() -> None:
@@ -97,11 +116,13 @@ class Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # fork: workers start with the imports done. With fork, the first task starts
-            # every worker, so _ready() makes them now, from a parent that is still small.
+            # With fork, the first task starts every worker, so _ready() makes them now, from a
+            # parent that is still small. With spawn, workers start as tasks arrive, each
+            # importing sitegen afresh (see bench/spawn.py for what that costs).
+            method = start_method()
             self._executor = ProcessPoolExecutor(
-                os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
-                initializer=_init, initargs=(os.getpid(),),
+                os.cpu_count() or 1, mp_context=multiprocessing.get_context(method),
+                initializer=_init, initargs=(os.getpid(), {} if method == "fork" else slugs.known()),
             )
             self._executor.submit(_ready).result()
         return self._executor
