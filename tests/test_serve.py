@@ -10,6 +10,7 @@ import http.client
 import json
 import signal
 import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -93,6 +94,11 @@ def test_serves_the_site_under_its_base_path_with_the_script_added_in_flight(sit
             status, body, _ = fetch(served.url + sneaky)
             assert status == 404 and b"title: " not in body, sneaky
         assert "警告" not in served.stderr  # 127.0.0.1: nothing to warn about
+        # The build reads every source, and an editor keeps swap files: neither is a change to build for.
+        (site / "content" / "2024" / ".2024-05-14-xue-xi.md.swp").write_bytes(b"vim")
+        (site / "content" / "2024" / "2024-05-14-xue-xi.md~").write_bytes(b"backup")
+        time.sleep(1.5)
+        assert "检测到改动" not in served.stdout, served.stdout
     assert not (site / "build").exists()
 
 
