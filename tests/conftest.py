@@ -148,12 +148,6 @@ def column_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def example_build(column_build: Path) -> Path:
-    """Old name of column_build, kept until every module is switched over."""
-    return column_build
-
-
 class SubPathHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a build folder under PREFIX only, as the hospital's server does; anything else is a 404."""
 

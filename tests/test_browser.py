@@ -1,4 +1,4 @@
-"""Real-browser test: the built example site, served under a sub-path, driven in headless Chromium.
+"""Real-browser test: the column fixture (tests/sites/column) built, served under a sub-path, driven in Chromium.
 
 What a reader does on an article page is checked the way a reader does it: the font switcher
 (大 中 小) is pressed by keyboard and by click, the choice must survive a reload and carry over
@@ -33,12 +33,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import SubPathHandler, chromium_path, missing, serve
+from tests.conftest import COLUMN, SubPathHandler, chromium_path, copy_fixture_site, missing, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Request, Response, Route
 
-ROOT = Path(__file__).resolve().parent.parent  # the repo root is the example site
 PREFIX = "/dangjian/"  # the sub-path the section is served under (site.yaml base_path)
 SEED = "2020/02/22/tianjin-du-zhan/"
 SEED_TITLE = "【廉洁“微课堂”】天津:吹响督战号角 助力决战必胜"
@@ -54,7 +53,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Example pages with photos (see content/): folder articles keep their photos beside index.md.
+# Fixture pages with photos (tests/sites/column/content): folder articles keep their photos beside index.md.
 PHOTO_ARTICLE = "2024/07/01/zhu-ti-dang-ri/"  # 主题党日: three photos, photo2.jpg EXIF-rotated to portrait
 PORTRAIT_CAPTION = "图为支部书记讲授专题党课"  # the figure of that EXIF-rotated photo
 HEIC_ARTICLE = "2025/10/29/chong-yang-zhi-yuan-fu-wu/"  # a HEIC photo, which no browser here can show as is
@@ -79,12 +78,9 @@ FONT_SIZE_JS = "el => parseFloat(getComputedStyle(el).fontSize)"
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the example site once for the module, with the real CLI in a child process."""
-    out = tmp_path_factory.mktemp("site") / "out"
-    subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(out)], check=True)
-    assert (out / SEED / "index.html").is_file(), "seed article missing from the build"
-    return out
+def site_dir(column_build: Path) -> Path:
+    assert (column_build / SEED / "index.html").is_file(), "seed article missing from the build"
+    return column_build
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +93,9 @@ COUNTER_URL = "https://stats.example-hospital.cn/count"
 
 @pytest.fixture(scope="module")
 def counter_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example site built with a view-counter endpoint configured in site.yaml."""
-    site = tmp_path_factory.mktemp("counter-site")
-    for name in ("content", "templates", "static"):
-        shutil.copytree(ROOT / name, site / name)
-    config = (ROOT / "site.yaml").read_text(encoding="utf-8")
+    """The column fixture built with a view-counter endpoint configured in site.yaml."""
+    site = copy_fixture_site(COLUMN, tmp_path_factory.mktemp("counter-site"))
+    config = (site / "site.yaml").read_text(encoding="utf-8")
     assert 'counter_url: ""' in config
     (site / "site.yaml").write_text(config.replace('counter_url: ""', f'counter_url: "{COUNTER_URL}"'), "utf-8")
     out = site / "out"
@@ -735,7 +729,7 @@ def test_listing_covers_sit_beside_titles(
 
 SHOT_PAGES = {
     "home": "",
-    "home-page2": "page/2/",  # the screenshot article's cover: a tall image cropped to 4:3
+    "home-page2": "page/2/",  # 主题党日's cover (page_size 5 in the fixture)
     "category-zhi-bu-feng-cai": CATEGORY,
     "article-photos": PHOTO_ARTICLE,
     "article-heic": HEIC_ARTICLE,
@@ -764,7 +758,7 @@ def test_tables_scroll_sideways_on_phones(site_dir: Path, base_url: str, new_con
     """A table never squeezes to one character a line: its cells keep a readable width and it scrolls."""
     pages = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")
                    if '<div class="article-body">' in (text := p.read_text(encoding="utf-8")) and "<table" in text)
-    assert pages, "the example site has an article with a table"
+    assert pages, "the column fixture has an article with a table"
     page = new_context(**DEVICES["375"]).new_page()
     for path in pages:
         page.goto(base_url + path)

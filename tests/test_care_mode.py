@@ -1,6 +1,6 @@
 """关怀模式 (elder-friendly mode) and the page chrome's defects, checked in a real browser.
 
-The example site is served under /dangjian/ and driven in Debian's Chromium. What MIIT's
+The column fixture (tests/sites/column) is served under /dangjian/ and driven in Debian's Chromium. What MIIT's
 《互联网网站适老化通用设计规范》 asks of the mode is measured, not assumed: the toggle is pressed and must be
 remembered across pages and reloads and be applied before site.js runs; computed font sizes and line heights;
 the contrast of every piece of text against the colour actually behind it; the size of every target; no
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sitegen.config import parse_config
-from tests.conftest import ROOT, article_text, serve
+from tests.conftest import COLUMN, article_text, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Route
@@ -163,8 +163,8 @@ RING_JS = """minWidth => {
 
 
 @pytest.fixture(scope="module")
-def site_url(example_build: Path) -> Iterator[str]:
-    with serve(example_build) as url:
+def site_url(column_build: Path) -> Iterator[str]:
+    with serve(column_build) as url:
         yield url
 
 
@@ -223,7 +223,7 @@ def _body_px(page: Page) -> float:
     return page.locator(".article-body p").first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
 
 
-def _nav_names(site: Path | str = ROOT) -> list[str]:
+def _nav_names(site: Path | str = COLUMN) -> list[str]:
     """The top-level columns of site.yaml, in order: what the nav must list after its home item."""
     config = parse_config((Path(site) / "site.yaml").read_text(encoding="utf-8"))
     return [c.name for c in config.categories.values() if len(c.parents) == 1]
@@ -518,7 +518,7 @@ def test_section_name_appears_once_in_the_header(
 ) -> None:
     """党建园地 is the header's title; the nav's first item is its home, not the same name again."""
     page = _open(new_context(**SCREENS["1366"]), site_url + PAGES[name])
-    title = parse_config((ROOT / "site.yaml").read_text(encoding="utf-8")).title
+    title = parse_config((COLUMN / "site.yaml").read_text(encoding="utf-8")).title
     header = page.locator("header.site-header").inner_text()
     assert header.count(title) == 1, f"{title} appears {header.count(title)} times in the header: {header!r}"
     current_links = page.locator("nav.site-nav a[aria-current]")

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from sitegen.build import build
-from tests.conftest import MINI_CONFIG, ROOT, article_text, serve
+from tests.conftest import MINI_CONFIG, article_text, serve
 
 FIXTURE = Path(__file__).parent / "sites" / "search"
 REQUIRED = ["纪检监察", "督战", "邓修明", "天津 督战", "天津督战", "廉洁微课堂"]  # issue 9: each finds the seed
@@ -51,8 +51,6 @@ def expected(site: Path, query: str) -> list[str]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("search") / "site"
     shutil.copytree(FIXTURE, site)
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copytree(ROOT / "static", site / "static")
     build(site, site / "build")
     return site
 
@@ -143,8 +141,6 @@ def test_without_javascript_the_page_says_so(chromium: Browser, base_url: str) -
 def test_an_edit_is_found_and_the_old_text_is_not(chromium: Browser, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copytree(ROOT / "static", site / "static")
     build(site, site / "build")
     md = site / "content" / "tianjin-meeting.md"
     md.write_text(md.read_text("utf-8").replace("压实责任", "落实整改清单"), "utf-8")

@@ -26,7 +26,6 @@ from sitegen.build import BuildResult, build
 from sitegen.config import load_config
 from sitegen.model import Article, Category, Publisher, SiteConfig
 from sitegen.share import news_article
-from tests.conftest import ROOT
 from tests.test_write import tree
 
 SEO = Path(__file__).parent / "sites" / "seo"
@@ -124,8 +123,6 @@ def _build(site: Path, out: Path) -> Built:
 
 def _site_copy(target: Path) -> Path:
     shutil.copytree(SEO, target)
-    shutil.copytree(ROOT / "templates", target / "templates")
-    shutil.copytree(ROOT / "static", target / "static")
     return target
 
 

@@ -1,13 +1,13 @@
 """The built pages as two independent validators see them: axe-core in the browser, and vnu (the Nu HTML Checker).
 
-axe-core (npm ``axe-core``) is injected into each page of the example site, served under /dangjian/ and
+axe-core (npm ``axe-core``) is injected into each page of the column fixture, served under /dangjian/ and
 driven in Debian's Chromium, at a phone's width (375 px) and an office monitor's (1366 px), in the normal
 look and in 关怀模式, the elder-friendly mode. Every violation fails, reported with its rule, the elements
 it names and axe's help text. In 关怀模式 axe's AAA contrast rule (7:1) is switched on as well, because
 that mode promises 7:1 to its readers (MIIT's 适老化 guideline).
 
 vnu (npm ``vnu-jar``, on Debian's Java) checks every HTML page, the style sheet and every SVG of two
-builds, the example site and tests/sites/markup (a fixture with every kind of markup an article can
+builds, tests/sites/column and tests/sites/markup (a fixture with every kind of markup an article can
 produce), in one JVM run: the JVM takes seconds to start, the checking itself is quick. Only errors count;
 vnu's warnings (an obsolete ``align`` pasted from Word) are advice. A deliberately broken page and style
 sheet go into the same run, so a run that checks nothing (a wrong flag, output read from the wrong
@@ -30,7 +30,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import NODE_MODULES, ROOT, missing, serve
+from tests.conftest import NODE_MODULES, copy_fixture_site, missing, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -65,8 +65,8 @@ MODES = ("normal", "care")
 
 
 @pytest.fixture(scope="module")
-def example_url(example_build: Path) -> Iterator[str]:
-    with serve(example_build) as url:
+def column_url(column_build: Path) -> Iterator[str]:
+    with serve(column_build) as url:
         yield url
 
 
@@ -120,10 +120,10 @@ def _open(browser: Browser, contexts: dict[tuple[str, str], BrowserContext], url
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_violations(chromium: Browser, contexts: dict[tuple[str, str], BrowserContext], example_url: str,
+def test_axe_finds_no_violations(chromium: Browser, contexts: dict[tuple[str, str], BrowserContext], column_url: str,
                                  name: str, device: str, mode: str) -> None:
     care = mode == "care"
-    url = example_url + PAGES[name]
+    url = column_url + PAGES[name]
     page = _open(chromium, contexts, url, device, mode)
     try:
         if name == "search":
@@ -166,11 +166,8 @@ CANARY_CSS = "p { colr: red; }\n"
 
 @pytest.fixture(scope="module")
 def markup_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/sites/markup with the real theme, built with the real CLI."""
-    site = tmp_path_factory.mktemp("markup") / "site"
-    shutil.copytree(MARKUP_SITE, site)
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copytree(ROOT / "static", site / "static")
+    """tests/sites/markup, built with the real CLI."""
+    site = copy_fixture_site(MARKUP_SITE, tmp_path_factory.mktemp("markup") / "site")
     out = site.parent / "out"
     subprocess.run([sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out)], check=True)
     return out
@@ -181,7 +178,7 @@ def _checked_files(out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def vnu_messages(example_build: Path, markup_build: Path, tmp_path_factory: pytest.TempPathFactory
+def vnu_messages(column_build: Path, markup_build: Path, tmp_path_factory: pytest.TempPathFactory
                  ) -> dict[Path, list[dict[str, Any]]]:
     """vnu's errors for every checked file of both builds and the canaries, from one JVM run."""
     java = shutil.which("java")
@@ -192,7 +189,7 @@ def vnu_messages(example_build: Path, markup_build: Path, tmp_path_factory: pyte
     canaries = tmp_path_factory.mktemp("canary")
     (canaries / "canary.html").write_text(CANARY_HTML, encoding="utf-8")
     (canaries / "canary.css").write_text(CANARY_CSS, encoding="utf-8")
-    files = [*_checked_files(example_build), *_checked_files(markup_build), *_checked_files(canaries)]
+    files = [*_checked_files(column_build), *_checked_files(markup_build), *_checked_files(canaries)]
     # --stdout: vnu writes its report to stderr unless told otherwise, mixed with any JVM warning.
     proc = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--also-check-css", "--also-check-svg",
                            "--format", "json", "--stdout", *map(str, files)],
@@ -231,9 +228,9 @@ def test_vnu_reports_known_errors(vnu_messages: dict[Path, list[dict[str, Any]]]
     assert any("colr" in e["message"] for e in by_name["canary.css"]), by_name["canary.css"]
 
 
-def test_vnu_example_site_has_no_errors(vnu_messages: dict[Path, list[dict[str, Any]]], example_build: Path) -> None:
-    errors = _errors_under(vnu_messages, example_build)
-    assert not errors, "vnu errors in the example site:\n" + _vnu_report(errors, example_build.resolve())
+def test_vnu_column_fixture_has_no_errors(vnu_messages: dict[Path, list[dict[str, Any]]], column_build: Path) -> None:
+    errors = _errors_under(vnu_messages, column_build)
+    assert not errors, "vnu errors in tests/sites/column:\n" + _vnu_report(errors, column_build.resolve())
 
 
 def test_vnu_markup_fixture_has_no_errors(vnu_messages: dict[Path, list[dict[str, Any]]], markup_build: Path) -> None:
