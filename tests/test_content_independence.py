@@ -76,3 +76,25 @@ def test_editing_the_example_content_never_breaks_the_tools_tests(tmp_path: Path
     # The copy's own sitegen ran, not the checkout's: otherwise a fixture missing from the copy could pass.
     assert str(repo) in subprocess.run([sys.executable, "-c", "import sitegen; print(sitegen.__file__)"],
                                        env=env, cwd=repo, capture_output=True, text=True).stdout
+
+
+def test_ci_checks_the_example_content_with_the_editors_message(tmp_path: Path) -> None:
+    """The example is checked by CI all the same: `sitegen check .` in .ci/run, whose error fails the run."""
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    commands = [line.strip() for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert "set -euo pipefail" in commands and "sitegen check ." in commands
+    assert commands.index("sitegen check .") > commands.index("set -euo pipefail")
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("site.yaml", "content", "templates", "static"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.is_file():
+            shutil.copy2(source, site / name)
+    article = sorted((site / "content").rglob("*.md"))[0]
+    article.write_text(article.read_text("utf-8").replace("---\n", "---\nsouce: 人民网\n", 1), "utf-8")
+    done = subprocess.run([sys.executable, "-m", "sitegen", "check", str(site)], capture_output=True, text=True)
+    rel = article.relative_to(site).as_posix()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{rel}:2: 错误：未知字段“souce”，是否想写“source”？" in done.stderr, done.stderr
