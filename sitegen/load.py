@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.errors import Problem
 from sitegen.model import Stamp
 from sitegen.themefiles import THEME_DIR
+from sitegen.winnames import published_problems
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Litter that file managers and version control leave everywhere: skipped silently.
@@ -186,4 +187,5 @@ def scan_static(site_dir: Path, theme_dir: Path = THEME_DIR) -> Found:
     for rel, stamp in theme.files.items():
         if rel not in files and rel not in folders and not any(str(p) in files for p in PurePosixPath(rel).parents):
             files[rel], elsewhere[rel] = stamp, theme_dir / rel
-    return Found(dict(sorted(files.items())), (*scan.problems, *theme.problems), elsewhere)
+    return Found(dict(sorted(files.items())), (*scan.problems, *theme.problems, *published_problems(files)),
+                 elsewhere)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from sitegen.imagemodel import ImageInfo, Rendition
 from sitegen.pages import relative
+from sitegen.winnames import name_problem
 
 _UNSAFE = re.compile(r"[^\w-]+")
 
@@ -35,8 +36,8 @@ class Picture:
 
 
 def stem(source: str) -> str:
-    name = posixpath.splitext(posixpath.basename(source))[0]
-    return _UNSAFE.sub("-", name).strip("-")[:60] or "image"
+    name = _UNSAFE.sub("-", posixpath.splitext(posixpath.basename(source))[0]).strip("-")[:60] or "image"
+    return f"{name}-image" if name_problem(name) else name  # con.1a2b3c4d.webp is CON to Windows
 
 
 def file_name(source: str, info: ImageInfo, rendition: Rendition) -> str:

@@ -20,6 +20,7 @@ from sitegen.errors import Problem, did_you_mean
 from sitegen.model import Article
 from sitegen.pages import relative
 from sitegen.refs import Ref
+from sitegen.winnames import fold, name_problem
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
@@ -199,10 +200,18 @@ def resolve(article: Article, refs: tuple[Ref, ...], cover: Ref | None,
             continue
         if target.kind == "file":
             name = posixpath.basename(target.source)
-            if names.setdefault(name, target.source) != target.source:
-                resolver.fail(ref, f"两个不同的附件都叫“{name}”（{names[name]} 和 {target.source}），"
+            first = names.setdefault(fold(name), target.source)
+            bad = name_problem(name)
+            if first != target.source:
+                # Windows and macOS ignore case: Report.pdf and report.pdf are one file there.
+                same = "都叫" if posixpath.basename(first) == name else "只有大小写不同，在 Windows 和 macOS 上都叫"
+                resolver.fail(ref, f"两个不同的附件{same}“{name}”（{first} 和 {target.source}），"
                                    "请给其中一个改名。",
-                              f"two attachments are both named {name!r}; rename one")
+                              f"two attachments are both named {name!r} (ignoring case); rename one")
+                continue
+            if bad is not None:
+                resolver.fail(ref, f"附件名{bad[0]}。请给文件改名，再改这里的链接。",
+                              f"attachment: {bad[1]}; rename the file and this link")
                 continue
         targets[ref.target] = target
     cover_source = ""

@@ -19,6 +19,7 @@ from sitegen.limits import check_body
 from sitegen.model import Article, SiteConfig, SourceFile
 from sitegen.schedule import is_due
 from sitegen.slugs import make_slug, slug_from_filename
+from sitegen.winnames import fold, name_problem
 
 REQUIRED = ("title", "date", "category")
 TEXT_FIELDS = ("title", "category", "source", "author", "summary", "slug", "cover")
@@ -127,6 +128,8 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
             path, lines.get("slug", 1), "无法从文件名得到网址名，请添加一行 slug，例如 slug: dang-ri-huo-dong",
             "cannot derive a URL slug; add `slug:`",
         ))
+    elif (device := name_problem(slug)) is not None:
+        problems.append(_device_slug(path, lines.get("slug") if values.get("slug") else None, slug, device))
     errors, warnings = split_warnings(problems)
     if errors:
         return None, problems
@@ -137,6 +140,14 @@ def article_from(doc: Document, path: str, config: SiteConfig) -> tuple[Article 
     )
     values.pop("slug", None)
     return Article(path=path, slug=slug, url=url, body=doc.body, **values), warnings
+
+
+def _device_slug(path: str, line: int | None, slug: str, why: tuple[str, str]) -> Problem:
+    """CON, AUX, NUL…: a folder of that name cannot be made on a Windows server, nor copied to one."""
+    fix = "请换一个 slug" if line else "请给文章加一行 slug（或给文件改名）"
+    en_fix = "change the slug" if line else "add a `slug:` line or rename the file"
+    return Problem(path, line, f"网址名（slug）{why[0]}。{fix}，例如 slug: {slug}-1。",
+                   f"slug {slug!r}: {why[1]}; {en_fix}")
 
 
 def parse_source(source: SourceFile, config: SiteConfig) -> tuple[Article | None, list[Problem]]:
@@ -191,19 +202,28 @@ def validate(sources: Iterable[SourceFile], config: SiteConfig, drafts: bool = F
 
 
 def url_clashes(articles: list[Article]) -> list[Problem]:
+    """Two articles on one URL; on Windows and macOS, which ignore case, also two whose URLs differ in case only."""
     owners: dict[str, Article] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.path):
+        first = owners.get(fold(article.url))
         if article.url.startswith(RESERVED_PREFIXES):
             problems.append(Problem(article.path, None, f"文章网址 {article.url} 与栏目页冲突，请修改 slug。",
                                     f"URL {article.url} is reserved for listing pages; change the slug"))
-        elif article.url in owners:
-            first = owners[article.url]
+        elif first is not None and first.url == article.url:
             problems.append(Problem(
                 article.path, None,
                 f"与 {first.path} 的网址相同（{article.url}）。请给其中一篇设置不同的 slug。",
                 f"same URL {article.url} as {first.path}; give one of them a different `slug`",
             ))
+        elif first is not None:
+            problems.append(Problem(
+                article.path, None,
+                f"与 {first.path} 的网址只有大小写不同（{first.url} 和 {article.url}），"
+                "在 Windows 和 macOS 服务器上是同一个文件夹。请给其中一篇设置不同的 slug。",
+                f"URL {article.url} differs from {first.path}'s {first.url} only in case, which Windows and macOS "
+                "ignore; give one of them a different `slug`",
+            ))
         else:
-            owners[article.url] = article
+            owners[fold(article.url)] = article
     return problems
