@@ -20,9 +20,14 @@ THEME_STATIC = THEME_DIR / "static"
 _SHOWN_ROOT = THEME_DIR.parent.parent
 
 
-def template_loader(site_dir: Path) -> jinja2.FileSystemLoader:
-    """The site's templates/ first, then the theme's: the first folder holding a name wins."""
-    return jinja2.FileSystemLoader([site_dir / "templates", THEME_TEMPLATES])
+def template_loader(site_dir: Path) -> jinja2.BaseLoader:
+    """The site's templates/ first, then the theme's: the first folder holding a name wins.
+
+    `theme/<name>` is always the theme's own file, as Zola's `<theme>/templates/<name>` is, so
+    an override can extend the template it replaces and change one block of it.
+    """
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader([site_dir / "templates", THEME_TEMPLATES]),
+                                jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(THEME_TEMPLATES)})])
 
 
 def in_theme(filename: str) -> bool:

@@ -114,3 +114,20 @@ def test_a_site_file_where_the_theme_has_a_folder_wins(make_site: Callable[..., 
     assert found.source(site, "static/favicon.svg") == THEME_STATIC / "favicon.svg"
     build(site, site / "build")
     assert (site / "build/static/css").read_text("utf-8") == "a file, not a folder"
+
+
+def test_an_override_may_extend_the_theme_template_it_replaces(make_site: Callable[..., Path]) -> None:
+    """`theme/base.html` is the theme's file even where the site has its own base.html: change one block."""
+    site = _site(make_site)
+    (site / "templates").mkdir()
+    (site / "templates/base.html").write_text(
+        '{% extends "theme/base.html" %}\n{% block title %}本院党建 | {{ page.title }}{% endblock %}\n', "utf-8")
+    build(site, site / "build")
+    articles = _pages(site / "build/2020") + _pages(site / "build/2021")  # list.html sets its own title
+    assert len(articles) == 2 and all("<title>本院党建 | " in page for page in articles)
+    assert all("跳到正文" in page and "<footer" in page for page in articles), "the rest is the theme's base.html"
+    (site / "templates/base.html").write_text('{% extends "theme/base.html" %}\n{% block title %}{{ nope.x }}'
+                                              "{% endblock %}\n", "utf-8")
+    with pytest.raises(SiteError) as info:
+        build(site, site / "build")
+    assert [(p.path, p.line) for p in info.value.problems] == [("templates/base.html", 2)]
