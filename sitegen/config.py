@@ -19,6 +19,7 @@ from sitegen.model import Category, Link, SiteConfig
 from sitegen.publisher import parse_publisher, with_logo
 from sitegen.slugs import make_slug
 from sitegen.urls import relative_url, web_url
+from sitegen.winnames import name_problem
 from sitegen.yamldoc import Field, parse_mapping
 
 CONFIG_NAME = "site.yaml"
@@ -168,6 +169,10 @@ def _walk_categories(
         if not _SAFE_SLUG.match(slug) or slug in _RESERVED_SLUGS or slug.isdigit():
             check.fail(line, f"栏目“{name}”的 slug “{slug}”不可用，请在 slug 中写字母和数字。",
                        f"category {name!r} has an unusable slug {slug!r}")
+            continue
+        if (device := name_problem(slug)) is not None:  # category/con/ cannot be made on Windows
+            check.fail(line, f"栏目“{name}”的网址名{device[0]}。请为它指定别的 slug，例如 slug: {slug}-1。",
+                       f"category {name!r}: {device[1]}; set another `slug`")
             continue
         if any(c.slug == slug for c in out.values()):
             check.fail(line, f"栏目“{name}”的网址名“{slug}”与其他栏目重复，请为它指定不同的 slug。",

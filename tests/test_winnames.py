@@ -110,3 +110,11 @@ def test_a_photo_named_for_a_device_gets_renditions_windows_can_hold() -> None:
     assert stem("content/2020/a/con.jpg") == "con-image"
     assert stem("content/2020/a/Con.JPG") == "Con-image"
     assert stem("content/2020/a/photo.jpg") == "photo"
+
+
+def test_a_category_slug_named_for_a_device_is_refused() -> None:
+    from sitegen.config import parse_config
+
+    with pytest.raises(SiteError) as exc:
+        parse_config("title: 党建园地\ncategories:\n  - name: 控制台\n    slug: CON\n")
+    assert "栏目“控制台”的网址名“con”是 Windows 的保留设备名（CON）" in _errors(exc)[0]
