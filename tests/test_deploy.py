@@ -11,6 +11,7 @@ files are shared between releases, old releases are pruned.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -75,6 +76,17 @@ def test_workflow_caches_checks_builds_then_publishes_in_that_order() -> None:
     assert "--delay-updates" in publish["run"] and "--delete" in publish["run"]
     assert "pull_request" in publish["if"], "a pull request must never publish"
     assert "${{" not in "".join(s.get("run", "") for s in steps), "secrets reach scripts as env, not pasted in"
+
+
+def test_workflow_installs_a_pinned_sitegen_and_its_conditions_name_defined_variables() -> None:
+    job = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["site"]
+    spec = job["env"]["SITEGEN"]
+    assert re.fullmatch(r"sitegen @ git\+https://\S+@v?[\w.]+", spec), f"unpinned: {spec}"
+    assert '"$SITEGEN"' in _step("Install sitegen")["run"]
+    # A step's `if` sees the job's env, not its own: a misspelt or step-level name is silently empty.
+    for step in job["steps"]:
+        for name in re.findall(r"env\.(\w+)", step.get("if", "")):
+            assert name in job["env"], f"{step.get('name')}: `if` reads env.{name}, which the job does not set"
 
 
 def _run_step(name: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
