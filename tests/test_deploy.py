@@ -125,6 +125,21 @@ def test_workflows_own_commands_check_build_and_publish_a_site(site: Path, fake_
     assert _tree(served) == _tree(site / "build")
 
 
+def test_ssh_key_step_writes_a_private_key_known_hosts_and_config(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "DEPLOY_HOST": "www.example-hospital.cn", "DEPLOY_PORT": "2222",
+           "DEPLOY_SSH_KEY": "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----",
+           "DEPLOY_KNOWN_HOSTS": "[www.example-hospital.cn]:2222 ssh-ed25519 AAAA"}
+    done = _run_step("SSH key", tmp_path, env)
+    assert done.returncode == 0, done.stderr
+    ssh = tmp_path / ".ssh"
+    key = ssh / "sitegen_deploy"
+    assert key.read_text() == env["DEPLOY_SSH_KEY"] + "\n" and key.stat().st_mode & 0o077 == 0
+    assert (ssh / "known_hosts").read_text() == env["DEPLOY_KNOWN_HOSTS"] + "\n"
+    config = (ssh / "config").read_text().split("\n")
+    assert config[0] == "Host www.example-hospital.cn" and "  Port 2222" in config
+    assert "  StrictHostKeyChecking yes" in config and "  IdentityFile ~/.ssh/sitegen_deploy" in config
+
+
 def test_check_step_fails_the_run_on_a_broken_site(site: Path) -> None:
     article = next((site / "content").rglob("*.md"))
     article.write_text(article.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
