@@ -105,6 +105,7 @@ def test_a_readers_visit_through_nginx(chromium: Browser, origin: str, width: in
     assert errors == [], "requests that failed through nginx:\n" + "\n".join(errors)
     assert failed == [], f"requests with no answer: {failed}"
     paths = {urlsplit(u).path for u in requested}
-    # The visit did fetch what it should have, through nginx: theme files, photo renditions, the index.
-    for part in (PREFIX + "static/css/", PREFIX + "pagefind", ".webp"):
+    # The visit did fetch what it should have, through nginx: theme files, the theme's icon (Chromium asks
+    # for the linked one, so never for /favicon.ico at the server's root), photo renditions, the index.
+    for part in (PREFIX + "static/css/", PREFIX + "static/favicon.svg", PREFIX + "pagefind", ".webp"):
         assert any(part in p for p in paths), f"no request for {part}: {sorted(paths)}"
