@@ -241,9 +241,10 @@ def _swap(target: Output, prepared: Prepared) -> list[Problem]:
 
 
 def check_site(site_dir: Path, drafts: bool = False, future: bool = False) -> list[Problem]:
-    """Build into a temporary folder and check the pages; the live output and the cache are never touched."""
+    """The build's warnings and the built pages' problems, from a build into a temporary folder (the live
+    output and the cache are never touched)."""
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         out = Path(tmp) / "site"
-        _, articles = _build(site_dir, out, drafts, False, _no_progress, cache_dir=Path(tmp), save=False,
-                             future=future)
-        return check.check_output(out, sources=check_sources(articles))
+        built, articles = _build(site_dir, out, drafts, False, _no_progress, cache_dir=Path(tmp), save=False,
+                                 future=future)
+        return [*built.warnings, *check.check_output(out, sources=check_sources(articles))]

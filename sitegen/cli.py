@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sitegen import __version__, interrupt
-from sitegen.errors import Problem, SiteError
+from sitegen.errors import Problem, SiteError, split_warnings
 
 # The build modules (Jinja2, Markdown, nh3) are imported inside _run: a Ctrl-C while
 # they load is then caught like any other, instead of printing a traceback.
@@ -116,12 +116,17 @@ def _run(args: argparse.Namespace) -> int:
         print(summary(create_site(site_dir)))
         return 0
     if args.command == "check":
-        problems = check_site(site_dir, drafts=args.drafts, future=args.future)
+        # The build's warnings (no alt text, a scheduled article) are shown as build shows them, but pass.
+        problems, warnings = split_warnings(check_site(site_dir, drafts=args.drafts, future=args.future))
+        for warning in warnings:
+            print(warning.format(), file=sys.stderr)
         if problems:
             _report(problems, f"请修改后再发布。({len(problems)} problem(s) found)")
             return 1
-        print("检查通过：内容有效，所有链接和图片都能找到。\n"
-              "(check passed: content is valid, every link and image resolves)")
+        n = len(warnings)
+        more = (f"（另有 {n} 条提醒，见上）", f"; {n} warning(s) above") if n else ("", "")
+        print(f"检查通过：内容有效，所有链接和图片都能找到{more[0]}。\n"
+              f"(check passed: content is valid, every link and image resolves{more[1]})")
         return 0
     if args.command == "serve":
         from sitegen.serve import Options, serve

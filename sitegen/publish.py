@@ -209,7 +209,7 @@ class Output:
                 self._to_trash(prepared.tree)
         elif prepared.tree == self.staging and known:
             self._make_spare(self.staging)
-        elif prepared.tree == self.staging:
+        elif prepared.tree == self.staging and self.staging.exists():  # a first build renamed it to the output
             self._to_trash(self.staging)
         elif not known:
             (self.spare / MARKER).unlink(missing_ok=True)

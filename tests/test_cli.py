@@ -122,3 +122,13 @@ def test_check_never_says_the_site_was_not_updated(make_site: Callable[..., Path
         assert "网站未更新" not in done.stderr and "nothing was written" not in done.stderr
     built = sitegen("build", site)
     assert built.returncode == 1 and "网站未更新" in built.stderr
+
+
+def test_check_shows_the_builds_warnings_and_passes(make_site: Callable[..., Path]) -> None:
+    site = make_site({"a.md": article_text(), "b.md": article_text(date="2099-01-01 08:00")})
+    done = sitegen("check", site)
+    assert done.returncode == 0, done.stderr
+    assert "content/b.md" in done.stderr and "警告" in done.stderr  # scheduled for 2099: said, not an error
+    assert "另有 1 条提醒" in done.stdout
+    # Its temporary build is a first build: its clean-up must not warn about a folder the swap renamed.
+    assert done.stderr.count("警告") == 1, done.stderr
