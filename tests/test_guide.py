@@ -29,6 +29,7 @@ FORM = COLUMN / "2025" / "2025-06-03-yan-jiang-bi-sai-tong-zhi" / "附件1：报
 SEED = COLUMN / "2020" / "2020-02-22-tianjin-du-zhan.md"
 CONFIG = """\
 title: 党建园地
+site_url: https://www.example.cn  # as a real site has: without it every build warns
 base_path: /dangjian/
 categories:
   - name: 廉洁微课堂
