@@ -1,8 +1,8 @@
 """Ctrl-C and SIGTERM, acted on only where a build can stop cleanly.
 
 A KeyboardInterrupt raised at an arbitrary bytecode can land inside the
-process pool's own bookkeeping (between forking a worker and recording it,
-say) and leave the build waiting forever on a worker nobody will stop. So
+process pool's own bookkeeping (between starting a worker, by fork or spawn,
+and recording it, say) and leave the build waiting forever on a worker nobody will stop. So
 while a build runs, the signals only set a flag, and the build checks it at
 safe points: between stages, between chunks of work, and never after the
 swap that makes the new site live.
