@@ -52,7 +52,7 @@ categories:
   - name: 医院新闻
   - name: 通知公告
 """
-BUILT = re.compile(r"用时 ([0-9.]+) 秒")
+BUILT = re.compile(r"(\d+) 个文件有改动，用时 ([0-9.]+) 秒")
 
 
 def snapshot(rev: str, dest: Path) -> Path:
@@ -84,10 +84,11 @@ def _env(code: Path | None) -> dict[str, str]:
     return env
 
 
-def _build_seconds(served: Served, after: int) -> float | None:
-    line = served.wait_for(BUILT.pattern, timeout=30, after=after)
-    found = BUILT.search(line)
-    return float(found.group(1)) if found else None
+def _built(served: Served, after: int) -> tuple[int, float]:
+    """Files written and seconds, as serve printed them for the first build from line `after` on."""
+    found = BUILT.search(served.wait_for(BUILT.pattern, timeout=60, after=after))
+    assert found is not None
+    return int(found.group(1)), float(found.group(2))
 
 
 def _rss_mib(pid: int) -> float | None:
@@ -106,7 +107,7 @@ def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
     began = time.perf_counter()
     with Served(site, "--port", str(free_port()), env=env) as cold:
         cold_s = time.perf_counter() - began
-        cold_build = _build_seconds(cold, 0)
+        cold_build = _built(cold, 0)[1]
     article = edited_path(site / "content")
     original = article.read_text("utf-8")
     began = time.perf_counter()
@@ -131,7 +132,9 @@ def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
                 page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text,
                                        polling="raf", timeout=30_000)
                 shown = time.perf_counter() - saved
-                rows.append({"save_to_screen_s": round(shown, 3), "build_s": _build_seconds(served, lines)})
+                written, seconds = _built(served, lines)
+                rows.append({"save_to_screen_s": round(shown, 3), "build_s": seconds, "written": written,
+                             "load_1min": round(os.getloadavg()[0], 2)})
                 page.wait_for_timeout(1500)
             browser.close()
         rss = _rss_mib(served.proc.pid)
@@ -147,9 +150,10 @@ def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
         "saves": rows,
         "median_save_to_screen_s": round(statistics.median(r["save_to_screen_s"] for r in steady), 3),
         "max_save_to_screen_s": max(r["save_to_screen_s"] for r in steady),
-        "median_build_s": round(statistics.median(r["build_s"] or 0 for r in steady), 3),
+        "median_build_s": round(statistics.median(r["build_s"] for r in steady), 3),
         "serve_rss_mib_after": rss,
         "exit_code": code_,
+        "terminal": served.stdout.splitlines(),  # what serve printed: each save's build, files written
     }
 
 

@@ -74,7 +74,7 @@ def _parse(pool: Pool, cache: Cache, sources: dict[str, Parsed | None], started_
 
 
 def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = False,
-          progress: Progress = _no_progress, future: bool = False) -> BuildResult:
+          progress: Progress = _no_progress, future: bool = False, durable: bool = True) -> BuildResult:
     # The parent makes ~10 objects per article and frees almost none until the end;
     # the cyclic GC would rescan them over and over (3x the cost of loading the cache).
     enabled = gc.isenabled()
@@ -82,7 +82,7 @@ def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = Fals
     try:
         with interrupt.deferred():
             return _build(site_dir, output, drafts, clean, progress, cache_dir=site_dir / CACHE_DIR,
-                          future=future)[0]
+                          future=future, durable=durable)[0]
     except OSError as exc:  # the environment (disk full, read-only, permissions), not a bug
         raise SiteError([os_problem(exc, str(output))]) from None
     finally:
@@ -90,8 +90,8 @@ def build(site_dir: Path, output: Path, drafts: bool = False, clean: bool = Fals
             gc.enable()
 
 
-def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Progress,
-           cache_dir: Path, save: bool = True, future: bool = False) -> tuple[BuildResult, list[Article]]:
+def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Progress, cache_dir: Path,
+           save: bool = True, future: bool = False, durable: bool = True) -> tuple[BuildResult, list[Article]]:
     started, started_ns = time.perf_counter(), time.time_ns()
     if not clean:
         slugs.remember(load_slugs(site_dir))
@@ -105,7 +105,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
     (found, assets), statics = scan_sources(site_dir), scan_static(site_dir)
     interrupt.checkpoint()
     guard_output(output, site_dir)
-    target = Output(output, cache_dir)
+    target = Output(output, cache_dir, durable)
     with target.locked():
         keys = template_keys(site_dir, TEMPLATES)
         seen = digest(setup, sorted(keys.items()), found.files, assets.files, statics.files)

@@ -67,8 +67,9 @@ class _Previewer:
     def build(self, watcher: Watcher) -> None:
         site = self.options.site_dir
         try:
+            # Not durable: the preview is made again at will, and syncfs would wait for every other writer.
             result = build(site, self.output, drafts=self.options.drafts, future=self.options.future,
-                           progress=self.progress)
+                           progress=self.progress, durable=False)
         except SiteError as exc:
             if watcher.pending():
                 return  # saved again meanwhile (mid-save, perhaps): the next build says what is wrong

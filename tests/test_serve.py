@@ -238,3 +238,16 @@ def test_a_template_saved_twice_in_one_serve_shows_each_version(site: Path) -> N
             status, page, _ = fetch(served.url)
             assert status == 200 and f"<p>{mark}</p>".encode() in page, mark
         conn.close()
+
+
+def test_the_preview_is_not_flushed_to_disk_but_a_build_is(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """syncfs waits for every writer on the file system; serve's throwaway output does without it."""
+    from sitegen import publish
+    from sitegen.build import build
+
+    flushed: list[Path] = []
+    monkeypatch.setattr(publish, "sync_folder", flushed.append)
+    build(site, output(site), durable=False)
+    assert flushed == [] and (output(site) / "index.html").is_file()
+    build(site, site / "build")
+    assert len(flushed) == 1
