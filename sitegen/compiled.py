@@ -1,8 +1,10 @@
 """Compiled templates, kept for the life of the process.
 
-`sitegen serve` builds again and again in one process, and compiling the theme's
-templates is 0.14 s of each build (0.5 s for an edit at 1,000 articles). Jinja
-checks each against its template's source, so an edited template is compiled anew.
+`sitegen serve` builds again and again in one process. Compiling the theme's
+templates each time, and parsing them for their keys (incremental._referenced),
+was 0.1 s of an edit's build at 1,000 articles: 0.35 s without both, 0.25 s with
+(edits alternating in one process). Jinja checks each compiled template against
+its source, so an edited template is compiled anew.
 """
 
 from __future__ import annotations

@@ -85,8 +85,8 @@ def _pypinyin_version() -> str:
 
 @functools.lru_cache(maxsize=256)
 def _referenced(source: str) -> tuple[str | None, ...]:
-    """The templates a source names. Remembered: `sitegen serve` builds again and again, and parsing
-    the theme's templates is a third of an edit's build (0.15 s of 0.5 at 1,000 articles)."""
+    """The templates a source names. Remembered: `sitegen serve` builds again and again, and parsing and
+    compiling the theme each time (see compiled.py) was 0.1 s of an edit's 0.35 s build at 1,000 articles."""
     return tuple(jinja2.meta.find_referenced_templates(jinja2.Environment().parse(source)))
 
 
