@@ -1,6 +1,7 @@
 """Save to screen with `sitegen serve`: how long after an article is saved the open browser shows the new text.
 
     python bench/serve_reload.py [--n 1000] [--edits 9] [--rev HEAD | --live] [--out bench/.work/serve-reload.json]
+                                 [--work bench/.work]
 
 Runs sitegen from a snapshot of a commit (`git archive`, default HEAD), so edits in
 progress in the work tree do not disturb it; --live runs the work tree instead. On a
@@ -164,11 +165,12 @@ def main() -> None:
     parser.add_argument("--rev", default="HEAD")
     parser.add_argument("--live", action="store_true", help="run the work tree, not a snapshot")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".work" / "serve-reload.json")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".work", help="corpora and the site go here")
     args = parser.parse_args()
-    work = ROOT / "bench" / ".work" / "serve-reload"
+    work = args.work / "serve-reload"
     load = os.getloadavg()
     code = None if args.live else snapshot(args.rev, work / "code")
-    corpus = ensure_corpus(SHARED, ROOT / "bench" / ".work", args.n, "yaml")
+    corpus = ensure_corpus(SHARED, args.work, args.n, "yaml")
     site = make_site(work, code or ROOT, corpus)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.rev], check=True,
                             capture_output=True, text=True).stdout.strip()

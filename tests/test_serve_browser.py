@@ -6,11 +6,15 @@ only if serve.js reloaded the page itself.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import ROOT, chromium_path, missing
 from tests.servehelp import Served, copy_site, free_port
 
 if TYPE_CHECKING:
@@ -88,3 +92,20 @@ def test_an_error_shows_over_the_page_and_fixing_it_brings_the_page_back(chromiu
         page.get_by_role("heading", name="第三党支部开展党纪学习教育").wait_for(timeout=TIMEOUT_MS)
         assert page.locator("#sitegen-overlay").count() == 0
         page.close()
+
+
+def test_the_reload_benchmark_still_runs(tmp_path: Path) -> None:
+    """bench/serve_reload.py on a tiny corpus: it must not rot between uses."""
+    shared = ROOT.parent / "shared" / "bench"
+    if not (shared / "gen_corpus.py").is_file():
+        missing(f"{shared} is not beside the repo (the benchmark's corpus generator lives there)")
+    if chromium_path() is None:
+        missing("Chromium not found at /usr/bin/chromium or on PATH (apt-get install -y chromium)")
+    out = tmp_path / "result.json"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "serve_reload.py"), "--n", "30", "--edits", "2",
+                           "--live", "--work", str(tmp_path / "work"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(out.read_text("utf-8"))
+    assert result["articles"] == 30 and len(result["saves"]) == 2 and result["exit_code"] == 0
+    assert all(0 < save["build_s"] < save["save_to_screen_s"] for save in result["saves"])
