@@ -121,7 +121,11 @@ def serve(options: Options, progress: Progress, report: Report) -> int:
                 if changed:
                     more = f" 等 {len(changed)} 个文件" if len(changed) > 3 else ""
                     _say(f"检测到改动：{'、'.join(changed[:3])}{more} (changed)")
+                    base_path = state.now.base_path
                     previewer.build(watcher)
+                    if state.now.base_path != base_path:
+                        _say(f"base_path 改了，新的预览地址：{url(options.bind, port, state.now.base_path)} "
+                             "(base_path changed: the new address)")
     except KeyboardInterrupt:
         _say("\n已停止预览。(preview stopped)")
         return 0

@@ -251,3 +251,30 @@ def test_the_preview_is_not_flushed_to_disk_but_a_build_is(site: Path, monkeypat
     assert flushed == [] and (output(site) / "index.html").is_file()
     build(site, site / "build")
     assert len(flushed) == 1
+
+
+def test_site_yaml_saved_by_renaming_a_new_file_over_it_is_seen(site: Path) -> None:
+    """Many editors save so; a watch on the file itself would be lost with the old file."""
+    config = site / "site.yaml"
+    with Served(site, "--port", str(free_port())) as served:
+        port = urlsplit(served.url).port
+        conn, reply = events(served.url)
+        first = next_state(reply)
+        assert "八月支部学习计划" not in fetch(served.url)[1].decode()  # a draft: not without --drafts
+        fresh = site / "site.yaml.new"
+        fresh.write_text(config.read_text("utf-8").replace("base_path: /dangjian/", "base_path: /djyd/"), "utf-8")
+        fresh.replace(config)
+        while (state := next_state(reply))["generation"] == first["generation"]:
+            pass
+        assert not state["problems"]
+        served.wait_for(f"新的预览地址：http://127.0.0.1:{port}/djyd/")
+        assert fetch(f"http://127.0.0.1:{port}/djyd/")[0] == 200
+        # The old address is outside the new base path now: the site's 404 page, which links to its home.
+        status, body, _ = fetch(served.url)
+        assert status == 404 and b'href="/djyd/' in body and b'href="/dangjian/' not in body
+        conn.close()
+
+
+def test_drafts_are_previewed_with_drafts(site: Path) -> None:
+    with Served(site, "--port", str(free_port()), "--drafts") as served:
+        assert "八月支部学习计划（草稿）" in fetch(served.url)[1].decode()
