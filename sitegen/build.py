@@ -121,7 +121,7 @@ def _build(site_dir: Path, output: Path, drafts: bool, clean: bool, progress: Pr
         sources = _sources(cache, found.files)
         # Start the workers before the config is read, if there is much to read: the config may
         # load pypinyin (57 MB, for category slugs), which forked workers would each count again.
-        eager = sum(known is None for known in sources.values()) >= workers.PARALLEL_FROM
+        eager = sum(known is None for known in sources.values()) >= workers.parallel_from()
         with Pool(site_dir, progress, eager) as pool, contextlib.ExitStack() as scratch:
             try:
                 config = load_config(site_dir)

@@ -29,7 +29,10 @@ from sitegen.write import Sink
 
 T = TypeVar("T")
 CHUNK = 64  # articles per task: large enough to amortise pickling, small enough to balance two cores
-PARALLEL_FROM = 200  # below this, starting workers costs more than they save (fork or spawn alike)
+PARALLEL_FROM = 200  # below this, forking workers costs more than they save
+# A spawned worker imports sitegen before its first task (~0.5 s a pool): bench/spawn.py finds a spawned
+# pool no faster than none up to ~300 articles on Linux, and Windows starts processes slower still.
+SPAWN_COST = 2
 START_ENV = "SITEGEN_START_METHOD"  # fork or spawn: CI forces spawn on Linux to test macOS's and Windows' path
 STOP_GRACE_S = 15.0  # how long a failed build waits for the chunks already running
 
@@ -45,6 +48,11 @@ def start_method() -> str:
                                      f"{START_ENV}={forced!r} is not available on this system")])
         return forced
     return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def parallel_from() -> int:
+    """How many items make a pool worth starting."""
+    return PARALLEL_FROM * (1 if start_method() == "fork" else SPAWN_COST)
 
 
 def _die_with(parent: int) -> None:
@@ -156,7 +164,7 @@ class Pool:
              root: Roots | None = None) -> Iterator[Any]:
         assert self.config is not None
         tasks = [(self.site_dir, self.config, self.generation, chunk, root) for chunk in _chunks(items, size)]
-        if self._executor is None and len(items) < PARALLEL_FROM:
+        if self._executor is None and len(items) < parallel_from():
             results: Iterable[Any] = map(fn, tasks)
         else:
             executor = self._start()

@@ -11,7 +11,7 @@ import pytest
 from sitegen.build import build
 from sitegen.incremental import CACHE_DIR
 from sitegen.search import BASE, DELTA
-from sitegen.workers import PARALLEL_FROM
+from sitegen.workers import parallel_from
 from tests.conftest import MINI_CONFIG, article_text, override
 from tests.searchview import fragments, search_view
 from tests.test_write import tree
@@ -130,7 +130,7 @@ def test_corrupt_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Path
 
 def test_parallel_build_equals_serial(make_site: Callable[..., Path], tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    site = make_site(articles(PARALLEL_FROM + 30), MINI_CONFIG)
+    site = make_site(articles(parallel_from() + 30), MINI_CONFIG)  # 430 with spawn
     build(site, tmp_path / "parallel", clean=True)
     monkeypatch.setattr("sitegen.workers.PARALLEL_FROM", 10**9)
     build(site, tmp_path / "serial", clean=True)
@@ -150,7 +150,7 @@ def test_template_error_in_a_worker_names_the_line(make_site: Callable[..., Path
                                                    new: str) -> None:
     from sitegen.errors import SiteError
 
-    site = make_site(articles(PARALLEL_FROM + 10), MINI_CONFIG)
+    site = make_site(articles(parallel_from() + 10), MINI_CONFIG)
     edit(site, f"templates/{template}", old, new)
     with pytest.raises(SiteError) as info:
         build(site, site / "build")

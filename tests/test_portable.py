@@ -156,8 +156,11 @@ def test_killed_after_the_second_rename_the_new_site_stays(make_site: Site) -> N
 def test_start_method_is_fork_on_linux_unless_forced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(workers.START_ENV, raising=False)
     assert workers.start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")
+    monkeypatch.setenv(workers.START_ENV, "fork")
+    assert workers.parallel_from() == workers.PARALLEL_FROM
     monkeypatch.setenv(workers.START_ENV, "spawn")
     assert workers.start_method() == "spawn"
+    assert workers.parallel_from() == workers.PARALLEL_FROM * workers.SPAWN_COST  # a spawned pool costs more
     monkeypatch.setenv(workers.START_ENV, "vfork")
     with pytest.raises(SiteError, match="SITEGEN_START_METHOD"):
         workers.start_method()
