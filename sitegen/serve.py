@@ -37,6 +37,10 @@ class Options:
     future: bool
 
 
+def _silent(label: str, done: int, total: int) -> None:
+    pass
+
+
 def _say(text: str) -> None:
     print(text, flush=True)  # flushed: a test or a log reads the URL while serve runs
 
@@ -66,10 +70,13 @@ class _Previewer:
 
     def build(self, watcher: Watcher) -> None:
         site = self.options.site_dir
+        # A progress line for the first build only (minutes for a new 10k-article site): a save's build takes
+        # a fraction of a second, and its one line below says what it did.
+        progress, self.progress = self.progress, _silent
         try:
             # Not durable: the preview is made again at will, and syncfs would wait for every other writer.
             result = build(site, self.output, drafts=self.options.drafts, future=self.options.future,
-                           progress=self.progress, durable=False)
+                           progress=progress, durable=False)
         except SiteError as exc:
             if watcher.pending():
                 return  # saved again meanwhile (mid-save, perhaps): the next build says what is wrong
