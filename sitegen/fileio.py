@@ -60,7 +60,7 @@ def link_or_copy(source: Path | str, target: Path | str) -> bool:
 def write_atomic(path: Path, text: str) -> None:
     """A text file that is there whole or not at all (a reader never sees half of it)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", newline="\n")  # the same bytes on Windows, no \r\n
     os.replace(tmp, path)
 
 
