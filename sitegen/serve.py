@@ -67,6 +67,7 @@ class _Previewer:
         self.output = options.site_dir / SERVE_OUTPUT / "site"
         self.token = secrets.token_hex(4)  # a page from an earlier run of serve reloads too
         self.count = itertools.count(1)
+        self.warned: tuple[Problem, ...] = ()
 
     def build(self, watcher: Watcher) -> None:
         site = self.options.site_dir
@@ -85,8 +86,10 @@ class _Previewer:
                                       f"({n} error{'s' if n != 1 else ''}; the preview shows the last good build)")
             self.state.update(problems=exc.problems)
             return
-        for warning in result.warnings:
-            print(warning.format(), file=sys.stderr)
+        if result.warnings != self.warned:  # not the same warnings again at every save
+            for warning in result.warnings:
+                print(warning.format(), file=sys.stderr)
+            self.warned = result.warnings
         before = self.state.now
         base_path = _base_path(site, before.base_path)
         changed = result.written > 0 or before.root is None or base_path != before.base_path

@@ -278,3 +278,18 @@ def test_site_yaml_saved_by_renaming_a_new_file_over_it_is_seen(site: Path) -> N
 def test_drafts_are_previewed_with_drafts(site: Path) -> None:
     with Served(site, "--port", str(free_port()), "--drafts") as served:
         assert "八月支部学习计划（草稿）" in fetch(served.url)[1].decode()
+
+
+def test_a_warning_is_printed_once_not_at_every_save(site: Path) -> None:
+    (site / "content" / "2099").mkdir()
+    (site / "content" / "2099" / "2099-07-01-wei-lai.md").write_text(
+        "---\ntitle: 定时发布的通知\ndate: 2099-07-01 09:00\ncategory: 学习园地\n---\n\n以后再发。\n", "utf-8")
+    with Served(site, "--port", str(free_port())) as served:
+        served.wait_for("2099-07-01-wei-lai.md", stream="err")
+        lines = len(served.out)
+        article = site / ARTICLE
+        for n in range(2):
+            article.write_text(article.read_text("utf-8") + f"\n第{n}句。\n", "utf-8")
+            served.wait_for("个文件有改动", after=lines)
+            lines = len(served.out)
+        assert served.stderr.count("2099-07-01-wei-lai.md") == 1, served.stderr
