@@ -1,5 +1,6 @@
 """watchfiles or watchdog for `sitegen serve`: save-to-event latency and CPU at idle, on a copy of a corpus.
 
+    pip install watchfiles   # only this benchmark uses it; sitegen depends on watchdog
     python bench/watchers.py [--n 1000] [--edits 30] [--idle 20]
 
 Each library watches content/ (recursively) of a fresh copy of the shared corpus, as
