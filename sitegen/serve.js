@@ -56,11 +56,26 @@
     document.documentElement.append(host);
   }
 
-  const events = new EventSource("/__sitegen__/events");
-  events.onmessage = (message) => {
+  function update(message) {
     const state = JSON.parse(message.data);
     if (state.problems.length) show(state.problems);
     else if (state.generation !== loaded) location.reload();
     else hide();
-  };
+  }
+
+  // Only a tab in view listens. A browser opens at most 6 connections to one server over HTTP/1.x,
+  // and each listening tab holds one: with more tabs open, pages would stop loading. A tab coming
+  // back into view listens again, and the first message tells it whether the site changed meanwhile.
+  let events = null;
+  function listen() {
+    if (document.hidden) {
+      if (events) events.close();
+      events = null;
+    } else if (!events) {
+      events = new EventSource("/__sitegen__/events");
+      events.onmessage = update;
+    }
+  }
+  document.addEventListener("visibilitychange", listen);
+  listen();
 })();

@@ -60,6 +60,32 @@ def test_saving_an_article_reloads_the_open_page_with_the_new_text(chromium: Bro
         page.close()
 
 
+_VISIBILITY = """hidden => {
+    Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_tab_out_of_view_stops_listening_and_catches_up_when_back(chromium: Browser, site: Path) -> None:
+    """Each listening tab holds one of the browser's 6 connections to the server: only tabs in view listen."""
+    article = site / ARTICLE
+    with Served(site, "--port", str(free_port())) as served:
+        page = chromium.new_page()
+        _article_url(served, page)
+        page.wait_for_timeout(300)
+        page.evaluate(_VISIBILITY, True)
+        _mark(page)
+        lines = len(served.out)
+        article.write_text(article.read_text("utf-8") + "\n后台时保存的一句话。\n", "utf-8")
+        served.wait_for("个文件有改动", after=lines)
+        page.wait_for_timeout(1000)
+        assert page.evaluate("window.__notReloaded") is True  # out of view: not told, not reloaded
+        page.evaluate(_VISIBILITY, False)
+        _reloaded(page)
+        page.get_by_text("后台时保存的一句话。").wait_for(timeout=TIMEOUT_MS)
+        page.close()
+
+
 def test_an_error_shows_over_the_page_and_fixing_it_brings_the_page_back(chromium: Browser, site: Path) -> None:
     article = site / ARTICLE
     good = article.read_text("utf-8")
