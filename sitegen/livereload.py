@@ -153,14 +153,14 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         seen = state.now
         try:
-            self.wfile.write(overlay.state_event(seen.generation, seen.problems))
+            self.wfile.write(overlay.state_event(seen.generation, seen.problems, seen.root is not None))
             self.wfile.flush()
             while not seen.closing:
                 now = state.wait(seen, _PING_S)
                 if now is seen:
                     self.wfile.write(b": ping\n\n")
                 elif not now.closing:
-                    self.wfile.write(overlay.state_event(now.generation, now.problems))
+                    self.wfile.write(overlay.state_event(now.generation, now.problems, now.root is not None))
                 self.wfile.flush()
                 seen = now
         except OSError:  # the tab was closed or reloaded

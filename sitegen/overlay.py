@@ -39,8 +39,10 @@ def problems_json(problems: tuple[Problem, ...]) -> list[dict[str, object]]:
     return [{"where": f"{p.path}:{p.line}" if p.line else p.path, "zh": p.zh, "en": p.en} for p in problems]
 
 
-def state_event(generation: str, problems: tuple[Problem, ...]) -> bytes:
-    data = json.dumps({"generation": generation, "problems": problems_json(problems)}, ensure_ascii=False)
+def state_event(generation: str, problems: tuple[Problem, ...], built: bool) -> bytes:
+    """What serve.js is told: the site's generation, the last build's problems, whether any build succeeded."""
+    data = json.dumps({"generation": generation, "problems": problems_json(problems), "built": built},
+                      ensure_ascii=False)
     return f"data: {data}\n\n".encode()
 
 

@@ -14,7 +14,7 @@
 
   // The site's own CSS cannot reach into a shadow root, nor ours out of it. Text goes in as
   // textContent only: a message quotes the editor's input, which may hold markup.
-  function show(problems) {
+  function show(problems, built) {
     hide();
     host = document.createElement("div");
     host.id = "sitegen-overlay";
@@ -22,7 +22,7 @@
     const style = document.createElement("style");
     style.textContent =
       ":host{all:initial}" +
-      ".box{position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(255,255,255,.97);" +
+      ".box{position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#fff;" +
       "color:#222;font:16px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;" +
       "padding:2em;border-top:6px solid #b00}" +
       "h1{color:#b00;font-size:1.3em;margin:0 0 1em}li{margin:0 0 1em}" +
@@ -35,7 +35,8 @@
     const title = document.createElement("h1");
     title.id = "title";
     title.textContent = `网站生成失败，共 ${problems.length} 个错误。改好并保存后页面会自动刷新` +
-      `（在那之前显示的仍是上一次成功生成的网站）。 (the build failed; fix and save, and this page reloads)`;
+      (built ? "（在那之前显示的仍是上一次成功生成的网站）。" : "。") +
+      " (the build failed; fix and save, and this page reloads)";
     const close = document.createElement("button");
     close.type = "button";
     close.textContent = "暂时关闭 (dismiss)";
@@ -58,7 +59,7 @@
 
   function update(message) {
     const state = JSON.parse(message.data);
-    if (state.problems.length) show(state.problems);
+    if (state.problems.length) show(state.problems, state.built);
     else if (state.generation !== loaded) location.reload();
     else hide();
   }

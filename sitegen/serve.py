@@ -82,8 +82,10 @@ class _Previewer:
             if watcher.pending():
                 return  # saved again meanwhile (mid-save, perhaps): the next build says what is wrong
             n = len(exc.problems)
-            self.report(exc.problems, f"预览仍是上一次成功生成的网站，改好并保存后自动刷新。"
-                                      f"({n} error{'s' if n != 1 else ''}; the preview shows the last good build)")
+            errors = f"{n} error{'s' if n != 1 else ''}"
+            self.report(exc.problems, "预览仍是上一次成功生成的网站，改好并保存后自动刷新。"
+                                      f"({errors}; the preview shows the last good build)" if self.state.now.root
+                        else f"还没有可预览的网站，改好并保存后自动重新生成。({errors}; nothing to preview yet)")
             self.state.update(problems=exc.problems)
             return
         if result.warnings != self.warned:  # not the same warnings again at every save

@@ -146,6 +146,7 @@ def test_an_error_is_shown_in_the_terminal_and_sent_to_the_page_and_fixing_it_re
         assert first["problems"] == []
         article.write_text(good.replace("date: 2024-05-14 09:30", "date: 2024-13-45\n\"<b>x</b>\": 1"), "utf-8")
         broken = next_state(reply)
+        assert broken["built"] is True  # the page underneath is the last good build
         assert [p["where"] for p in broken["problems"]] == [f"{ARTICLE}:3", f"{ARTICLE}:4"]
         assert "日期“2024-13-45”不存在" in broken["problems"][0]["zh"]
         assert broken["problems"][1]["zh"].startswith("未知字段“<b>x</b>”")  # text: the page escapes it
@@ -172,10 +173,13 @@ def test_the_first_build_failing_still_serves_the_errors_then_the_site(site: Pat
         assert f"<code>{ARTICLE}:4</code>".encode() in page
         assert "学习&lt;园地&gt;".encode() in page and "学习<园地>".encode() not in page
         assert SCRIPT in page
+        assert "共 1 个错误，还没有可预览的网站，改好并保存后自动重新生成。" in served.stderr
         conn, reply = events(served.url)
-        assert next_state(reply)["problems"]
+        state = next_state(reply)
+        assert state["problems"] and state["built"] is False  # the page says so, not "the last good build"
         article.write_text(good, "utf-8")
-        assert next_state(reply)["problems"] == []
+        state = next_state(reply)
+        assert state["problems"] == [] and state["built"] is True
         assert fetch(served.url)[0] == 200
         conn.close()
 
