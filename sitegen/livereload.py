@@ -114,15 +114,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send_file(self, status: int, file: Path, state: Snapshot, head: bool) -> None:
         try:
-            with file.open("rb") as fh:
-                if file.suffix != ".html":  # a photo or a 50 MB attachment: streamed, not read whole
-                    self._headers(status, os.fstat(fh.fileno()).st_size, file.suffix)
-                    if not head:
-                        shutil.copyfileobj(fh, self.wfile)
-                    return
-                data = fh.read()
-        except OSError:  # swapped away between the check and the read: the next request sees the new site
+            fh = file.open("rb")
+        except OSError:  # swapped away between the check and the open: the next request sees the new site
             return self._send(503, b"", ".txt", head)
+        with fh:
+            if file.suffix != ".html":  # a photo or a 50 MB attachment: streamed, not read whole
+                self._headers(status, os.fstat(fh.fileno()).st_size, file.suffix)
+                if not head:
+                    shutil.copyfileobj(fh, self.wfile)
+                return
+            data = fh.read()
         self._send(status, overlay.inject(data, state.generation), file.suffix, head)
 
     def _send(self, status: int, data: bytes, suffix: str, head: bool) -> None:
