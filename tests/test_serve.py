@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
+import shutil
 import signal
 import socket
 import time
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitegen.write import SERVE_OUTPUT
+from tests.conftest import ROOT
 from tests.servehelp import Served, copy_site, free_port
 
 SCRIPT = b'<script src="/__sitegen__/serve.js"'
@@ -297,3 +300,22 @@ def test_a_warning_is_printed_once_not_at_every_save(site: Path) -> None:
             served.wait_for("个文件有改动", after=lines)
             lines = len(served.out)
         assert served.stderr.count("2099-07-01-wei-lai.md") == 1, served.stderr
+
+
+def test_an_attachment_with_a_chinese_name_is_served_as_it_is(site: Path) -> None:
+    """Attachments are streamed, not read whole: the bytes and type must still be the file's."""
+    source = ROOT / "tests" / "sites" / "column" / "content" / "2025" / "2025-06-03-yan-jiang-bi-sai-tong-zhi"
+    folder = site / "content" / "2025" / source.name
+    shutil.copytree(source, folder)
+    index = folder / "index.md"
+    index.write_text(index.read_text("utf-8").replace("category: 通知公告", "category: 学习园地"), "utf-8")
+    with Served(site, "--port", str(free_port())) as served:
+        page = next(p for p in output(site).rglob("index.html") if p.parent.name.endswith("yan-jiang-bi-sai-tong-zhi"))
+        rel = page.parent.relative_to(output(site)).as_posix()
+        status, body, _ = fetch(served.url + rel + "/")
+        link = re.search(rb'href="([^"]+\.pdf)"', body)
+        assert status == 200 and link is not None
+        status, pdf, headers = fetch(served.url + rel + "/" + link.group(1).decode())
+        assert status == 200 and headers["Content-Type"] == "application/pdf"
+        assert pdf == (source / "附件2：活动方案.pdf").read_bytes()
+        assert int(headers["Content-Length"]) == len(pdf)
