@@ -17,6 +17,19 @@ from pathlib import Path
 
 EDIT_SENTENCE = "\n\n基准测试:本段为单篇文章修改后追加的一句话。\n"
 GEN_TIMEOUT_S = 3600
+# The corpus's categories under a sub-path with a site_url: a site with search, feeds and share links,
+# as the hospital's is (the search and live-preview benches).
+SUBPATH_SITE_YAML = """title: 党建园地
+site_url: https://www.example-hospital.cn
+base_path: /dangjian/
+page_size: 20
+categories:
+  - name: 廉洁微课堂
+  - name: 支部风采
+  - name: 学习园地
+  - name: 医院新闻
+  - name: 通知公告
+"""
 
 
 def ensure_corpus(shared: Path, work: Path, n: int, flavor: str) -> Path:

@@ -24,22 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import EDIT_SENTENCE, ensure_corpus
+from bench.corpus import SUBPATH_SITE_YAML as SITE_YAML
 from sitegen import search
 from sitegen.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
-SITE_YAML = """title: 党建园地
-site_url: https://www.example-hospital.cn
-base_path: /dangjian/
-page_size: 20
-categories:
-  - name: 廉洁微课堂
-  - name: 支部风采
-  - name: 学习园地
-  - name: 医院新闻
-  - name: 通知公告
-"""
 
 _spent = [0.0]
 _run = search.run_pagefind

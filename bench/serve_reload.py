@@ -36,23 +36,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.corpus import SUBPATH_SITE_YAML as SITE_YAML
 from bench.corpus import edited_path, ensure_corpus
 from tests.conftest import CHROMIUM_ARGS, chromium_path
 from tests.servehelp import Served, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
-SITE_YAML = """title: 党建园地
-site_url: https://www.example-hospital.cn
-base_path: /dangjian/
-page_size: 20
-categories:
-  - name: 廉洁微课堂
-  - name: 支部风采
-  - name: 学习园地
-  - name: 医院新闻
-  - name: 通知公告
-"""
 BUILT = re.compile(r"(\d+) 个文件有改动，用时 ([0-9.]+) 秒")
 
 

@@ -19,7 +19,6 @@ Needs the playwright Python package and Debian's Chromium (apt-get install chrom
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import signal
 import socket
@@ -34,7 +33,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import CHROMIUM_ARGS, DEVICES, PREFIX, ROOT, TIMEOUT_MS, scroll_through, serve
+from screenshots import CHROMIUM_ARGS, DEVICES, PREFIX, ROOT, TIMEOUT_MS, scroll_through, serve, setup
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -153,16 +152,11 @@ def shoot_overlay(browser: Browser, tmp: Path, out: Path) -> tuple[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
-    args = parser.parse_args(argv)
-    executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
+    args, executable = setup(__doc__, argv)
     if executable is None:
-        print("Chromium not found (apt-get install chromium fonts-noto-cjk)", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
 
-    args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sitegen-guide-") as tmp_name, sync_playwright() as pw:
         tmp = Path(tmp_name)
         build = tmp / "out"

@@ -142,17 +142,24 @@ def shoot(browser: Browser, base: str, out: Path) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def setup(doc: str | None, argv: list[str] | None) -> tuple[argparse.Namespace, str | None]:
+    """--out parsed (and made), and Debian's Chromium; None (said on stderr) when it is missing."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
     args = parser.parse_args(argv)
     executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else shutil.which("chromium")
     if executable is None:
         print("Chromium not found (apt-get install chromium fonts-noto-cjk)", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args, executable
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, executable = setup(__doc__, argv)
+    if executable is None:
         return 1
     from playwright.sync_api import sync_playwright
 
-    args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sitegen-shots-") as tmp:
         site = Path(tmp) / "out"
         subprocess.run([sys.executable, "-m", "sitegen", "build", str(ROOT), "-o", str(site)], check=True)
