@@ -214,7 +214,16 @@ def entry() -> int:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _utf8_streams()
     return main()
+
+
+def _utf8_streams() -> None:
+    """Chinese output into a pipe or file on Windows, whose ANSI code page (cp1252 in English) has none."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
 
 
 def _main(argv: list[str] | None) -> int:

@@ -189,3 +189,13 @@ def test_python_m_sitegen_does_not_build_again_in_a_spawned_worker(monkeypatch: 
     runpy.run_module("sitegen.__main__", run_name="__mp_main__")  # would exit 1, building nothing
     with pytest.raises(SystemExit):
         runpy.run_module("sitegen.__main__", run_name="__main__")
+
+
+def test_chinese_output_into_a_pipe_in_a_code_page_without_chinese(tmp_path: Path) -> None:
+    # What `sitegen build > log.txt` meets on an English Windows (cp1252), forced here by PYTHONIOENCODING.
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    shown = subprocess.run([sys.executable, "-m", "sitegen", "--help"], env=env, capture_output=True)
+    assert shown.returncode == 0 and "用法" in shown.stdout.decode("utf-8")
+    failed = subprocess.run([sys.executable, "-m", "sitegen", "build", str(tmp_path / "nowhere")], env=env,
+                            capture_output=True)
+    assert failed.returncode == 2 and "找不到文件夹" in failed.stderr.decode("utf-8")
