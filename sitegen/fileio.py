@@ -51,7 +51,8 @@ def link_or_copy(source: Path | str, target: Path | str) -> bool:
         os.link(source, target)
         return True
     except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+        # EINVAL: Windows' "incorrect function" on FAT and exFAT drives
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV, errno.EINVAL):
             raise
         copy_file(source, target)
         return False

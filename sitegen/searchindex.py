@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from sitegen.errors import Problem, SiteError
+from sitegen.fileio import link_or_copy
 
 DELTA = "pagefind-delta"
 _FRAGMENT_MAGIC = b"pagefind_dcd"
@@ -41,7 +41,7 @@ def run_pagefind(records: Mapping[str, str], root: Path, out: Path) -> None:
         for url, key in records.items():
             page = Path(tmp, url, "index.html")
             page.parent.mkdir(parents=True, exist_ok=True)
-            os.link(record_path(root, key), page)
+            link_or_copy(record_path(root, key), page)  # a FAT drive has no hard links
         done = subprocess.run([pagefind_binary(), "--site", tmp, "--output-path", str(out), "--silent"],
                               capture_output=True, text=True, check=False)
     if done.returncode != 0:

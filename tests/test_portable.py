@@ -7,6 +7,7 @@ themselves, so they test it in every run.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import runpy
@@ -199,3 +200,19 @@ def test_chinese_output_into_a_pipe_in_a_code_page_without_chinese(tmp_path: Pat
     failed = subprocess.run([sys.executable, "-m", "sitegen", "build", str(tmp_path / "nowhere")], env=env,
                             capture_output=True)
     assert failed.returncode == 2 and "找不到文件夹" in failed.stderr.decode("utf-8")
+
+
+def test_a_drive_without_hard_links_gets_copies(monkeypatch: pytest.MonkeyPatch, make_site: Site,
+                                                tmp_path: Path) -> None:
+    """Windows says "incorrect function" (EINVAL) to a hard link on a FAT or exFAT drive."""
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EINVAL, "Incorrect function")
+
+    site = make_site(articles(4))
+    monkeypatch.setattr(os, "link", no_links)
+    build(site, site / "build")
+    (site / "content/2015/a000.md").write_text(article_text("新标题", date="2015-01-01"), "utf-8")
+    build(site, site / "build")  # the spare is made of copies, not links
+    monkeypatch.undo()
+    build(site, tmp_path / "clean", clean=True)
+    assert tree(site / "build") == tree(tmp_path / "clean")
