@@ -1,7 +1,7 @@
 """One build at a time per output folder: an exclusive lock that the OS drops when its holder dies.
 
 On POSIX it is `fcntl.flock`, as it always was. Windows has no fcntl: there the lock is
-`filelock`'s (LockFileEx), which filelock's own CI tests on Windows and macOS. A lock file
+`filelock`'s, which filelock's own CI tests on Windows and macOS. A lock file
 made with O_EXCL would need stale-lock guessing after a kill -9; a kernel lock does not.
 SITEGEN_LOCK=portable takes the filelock path on Linux too, so CI runs the calls a Windows
 build makes (the byte-range lock itself is filelock's to test).
