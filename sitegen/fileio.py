@@ -103,6 +103,7 @@ def remove_tree(path: Path) -> None:
             shutil.rmtree(path)
 
 
+_SHARING_VIOLATION = 32  # Windows: a file in the folder is open in another program, so it cannot be renamed
 _REASONS = {
     errno.ENOSPC: ("磁盘空间已满（或文件数量 inode 已用完）", "the disk is full (no space or no inodes left)"),
     errno.EDQUOT: ("磁盘配额已用完", "the disk quota is used up"),
@@ -121,6 +122,8 @@ _REASONS = {
 def os_problem(exc: OSError, where: str, published: bool = False) -> Problem:
     """An environment failure, told as what the editor can do about it."""
     zh, en = _REASONS.get(exc.errno or 0, (f"文件操作失败（{exc.strerror}）", exc.strerror or "file operation failed"))
+    if getattr(exc, "winerror", None) == _SHARING_VIOLATION:  # EACCES to Python, but not a permission at all
+        zh, en = ("文件正被其他程序使用（网页服务器、资源管理器窗口或编辑器）", "a file is in use by another program")
     target = exc.filename or where
     outcome = ("新网站已发布，但收尾工作未完成，下次构建会完成它。" if published
                else "之前的网站没有改动。")

@@ -216,3 +216,11 @@ def test_a_drive_without_hard_links_gets_copies(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.undo()
     build(site, tmp_path / "clean", clean=True)
     assert tree(site / "build") == tree(tmp_path / "clean")
+
+
+def test_a_file_in_use_on_windows_is_told_as_such() -> None:
+    exc = PermissionError(errno.EACCES, "The process cannot access the file", "C:\\site\\build")
+    exc.winerror = 32  # type: ignore[attr-defined]  # ERROR_SHARING_VIOLATION, as Windows sets it
+    problem = fileio.os_problem(exc, "build")
+    assert problem.zh.startswith("文件正被其他程序使用") and "之前的网站没有改动" in problem.zh
+    assert fileio.os_problem(PermissionError(errno.EACCES, "denied"), "build").zh.startswith("没有写入权限")
