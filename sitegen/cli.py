@@ -22,6 +22,12 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "用法 (usage): " if prefix is None else prefix)
 
+    def _format_action(self, action: argparse.Action) -> str:
+        # The command list only: argparse would first repeat the metavar (命令 (COMMAND)) under its own title.
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(sub) for sub in action._get_subactions())
+        return super()._format_action(action)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse in Chinese first: section titles, -h, and usage errors (its own messages follow in English)."""

@@ -96,6 +96,10 @@ def test_help_is_chinese_first() -> None:
         text = helped.stdout
         assert "生成网站" in text or "输出目录" in text or "检查内容" in text, args
         assert text.index("网站") < text.index("(", text.index("网站")), "Chinese before the English"
+    top = sitegen("--help").stdout
+    # every command listed once under 命令 (commands), and the metavar not repeated as if it were one
+    assert top.count("命令 (COMMAND)") == 1
+    assert all(f"\n  {name} " in top for name in ("build", "check", "serve", "new", "init"))
 
 
 def test_help_usage_errors_and_the_summary_are_chinese_first(tmp_path: Path) -> None:
