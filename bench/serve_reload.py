@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -91,72 +92,96 @@ def _rss_mib(pid: int) -> float | None:
     return round(kib / 1024, 1)
 
 
-def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
+Built = Callable[[Served, int], tuple[int | None, float]]
+
+
+def time_saves(served: Served, url: str, article: Path, edits: int, built: Built) -> list[dict[str, object]]:
+    """`edits` saves of `article`, open at `url` in Chromium, each timed from the end of the write to the new text."""
     from playwright.sync_api import sync_playwright
 
-    env = _env(code)
+    original = article.read_text("utf-8")
+    rows: list[dict[str, object]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_timeout(3000)  # Chromium settles: its start-up competes for the 2 cores
+        for i in range(edits):
+            text = f"基准测试第{i + 1}次保存，编号{time.time_ns() % 10**9}。"
+            lines = len(served.out)
+            with open(article, "w", encoding="utf-8") as fh:  # in place, as most editors save
+                fh.write(original + "\n" + text + "\n")
+            saved = time.perf_counter()
+            page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text,
+                                   polling="raf", timeout=30_000)
+            shown = time.perf_counter() - saved
+            written, seconds = built(served, lines)
+            rows.append({"save_to_screen_s": round(shown, 3), "build_s": seconds, "written": written,
+                         "load_1min": round(os.getloadavg()[0], 2)})
+            page.wait_for_timeout(1500)
+        browser.close()
+    return rows
+
+
+def measure_server(start: Callable[[], Served], built: Built, article: Path, page_url: Callable[[Served], str],
+                   edits: int) -> dict[str, object]:
+    """A cold start (stopped once up), a warm one, then the timed saves; any server that Served can run."""
     began = time.perf_counter()
-    with Served(site, "--port", str(free_port()), env=env) as cold:
+    with start() as cold:
         cold_s = time.perf_counter() - began
-        cold_build = _built(cold, 0)[1]
-    article = edited_path(site / "content")
+        cold_build = built(cold, 0)[1]
     original = article.read_text("utf-8")
     began = time.perf_counter()
-    served = Served(site, "--port", str(free_port()), env=env)
+    served = start()
     warm_s = time.perf_counter() - began
-    rows = []
     try:
-        slug = article.stem
-        page_file = next((site / ".sitegen-cache" / "serve" / "site").glob(f"*/*/*/{slug}/index.html"))
-        url = served.url + page_file.parent.relative_to(site / ".sitegen-cache" / "serve" / "site").as_posix() + "/"
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_timeout(3000)  # Chromium settles: its start-up competes for the 2 cores
-            for i in range(edits):
-                text = f"基准测试第{i + 1}次保存，编号{time.time_ns() % 10**9}。"
-                lines = len(served.out)
-                with open(article, "w", encoding="utf-8") as fh:  # in place, as most editors save
-                    fh.write(original + "\n" + text + "\n")
-                saved = time.perf_counter()
-                page.wait_for_function("t => document.body && document.body.innerText.includes(t)", arg=text,
-                                       polling="raf", timeout=30_000)
-                shown = time.perf_counter() - saved
-                written, seconds = _built(served, lines)
-                rows.append({"save_to_screen_s": round(shown, 3), "build_s": seconds, "written": written,
-                             "load_1min": round(os.getloadavg()[0], 2)})
-                page.wait_for_timeout(1500)
-            browser.close()
+        rows = time_saves(served, page_url(served), article, edits, built)
         rss = _rss_mib(served.proc.pid)
     finally:
         article.write_text(original, "utf-8")
         code_ = served.stop()
     steady = rows[1:] or rows
     return {
-        "articles": len(list((site / "content").rglob("*.md"))),
         "load_before": os.getloadavg(),
         "cold_start_to_url_s": round(cold_s, 2), "cold_build_s": cold_build,
         "warm_start_to_url_s": round(warm_s, 2),
         "saves": rows,
-        "median_save_to_screen_s": round(statistics.median(r["save_to_screen_s"] for r in steady), 3),
-        "max_save_to_screen_s": max(r["save_to_screen_s"] for r in steady),
-        "median_build_s": round(statistics.median(r["build_s"] for r in steady), 3),
+        "median_save_to_screen_s": round(statistics.median(float(r["save_to_screen_s"]) for r in steady), 3),
+        "max_save_to_screen_s": max(float(r["save_to_screen_s"]) for r in steady),
+        "median_build_s": round(statistics.median(float(r["build_s"]) for r in steady), 3),
         "serve_rss_mib_after": rss,
         "exit_code": code_,
-        "terminal": served.stdout.splitlines(),  # what serve printed: each save's build, files written
+        "terminal": served.stdout.splitlines(),  # what the server printed: each save's build
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
+    env = _env(code)
+    preview = site / ".sitegen-cache" / "serve" / "site"
+    article = edited_path(site / "content")
+
+    def page_url(served: Served) -> str:
+        page_file = next(preview.glob(f"*/*/*/{article.stem}/index.html"))
+        return served.url + page_file.parent.relative_to(preview).as_posix() + "/"
+
+    result = measure_server(lambda: Served(site, "--port", str(free_port()), env=env), _built, article, page_url,
+                            edits)
+    return {"articles": len(list((site / "content").rglob("*.md"))), **result}
+
+
+def arguments(doc: str, edits: int, out: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--edits", type=int, default=9)
+    parser.add_argument("--edits", type=int, default=edits)
     parser.add_argument("--rev", default="HEAD")
     parser.add_argument("--live", action="store_true", help="run the work tree, not a snapshot")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".work" / "serve-reload.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / ".work" / out)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".work", help="corpora and the site go here")
-    args = parser.parse_args()
+    return parser
+
+
+def prepare(args: argparse.Namespace) -> tuple[Path | None, Path, dict[str, object]]:
+    """The code to run (None: the work tree), the site with its copy of the corpus, and the run's header."""
     work = args.work / "serve-reload"
     load = os.getloadavg()
     code = None if args.live else snapshot(args.rev, work / "code")
@@ -164,10 +189,19 @@ def main() -> None:
     site = make_site(work, code or ROOT, corpus)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.rev], check=True,
                             capture_output=True, text=True).stdout.strip()
-    result = {"rev": "work tree" if args.live else commit, "load_at_start": load, **measure(site, code, args.edits)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False), "utf-8")
+    return code, site, {"rev": "work tree" if args.live else commit, "load_at_start": load}
+
+
+def write(result: dict[str, object], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False), "utf-8")
     print(json.dumps(result, indent=1, ensure_ascii=False))
+
+
+def main() -> None:
+    args = arguments(__doc__ or "", 9, "serve-reload.json").parse_args()
+    code, site, header = prepare(args)
+    write({**header, **measure(site, code, args.edits)}, args.out)
 
 
 if __name__ == "__main__":

@@ -36,9 +36,11 @@ def free_port() -> int:
 class Served:
     """One `sitegen serve` process: its terminal output, collected as it comes, and its URL."""
 
-    def __init__(self, site: Path, *args: str, python: str = sys.executable, env: dict[str, str] | None = None):
+    def __init__(self, site: Path, *args: str, python: str = sys.executable, env: dict[str, str] | None = None,
+                 cmd: list[str] | None = None, url_line: re.Pattern[str] = URL_LINE):
+        # cmd and url_line let the benchmark run a peer's server (hugo server) through the same harness.
         self.site = site
-        self.proc = subprocess.Popen([python, "-m", "sitegen", "serve", str(site), *args],
+        self.proc = subprocess.Popen(cmd or [python, "-m", "sitegen", "serve", str(site), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or os.environ.copy(),
                                      text=True, encoding="utf-8")
         self.out: list[str] = []
@@ -48,7 +50,7 @@ class Served:
         for reader in self._readers:
             reader.start()
         try:
-            self.url = URL_LINE.search(self.wait_for(URL_LINE.pattern)).group(1)  # type: ignore[union-attr]
+            self.url = url_line.search(self.wait_for(url_line.pattern)).group(1)  # type: ignore[union-attr]
         except BaseException:
             self.proc.kill()
             raise
