@@ -1,4 +1,4 @@
-"""Command line: `sitegen build`, `check`, `serve`, `new` and `init`."""
+"""Command line: `sitegen build`, `check`, `serve`, `new`, `init` and `import`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from sitegen import __version__, interrupt
 from sitegen.errors import Problem, SiteError, split_warnings
+from sitegen.legacy import command as legacy_command
 
 # The build modules (Jinja2, Markdown, nh3) are imported inside _run: a Ctrl-C while
 # they load is then caught like any other, instead of printing a traceback.
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--bind", default="127.0.0.1",
                    help="监听地址（默认：127.0.0.1，只有本机能打开；0.0.0.0 让同一网络的其他电脑也能打开） "
                         "(address to listen on; default: 127.0.0.1, this computer only)")
+    legacy_command.add_parser(commands)
     b.add_argument("-o", "--output", type=Path,
                    help="输出目录（默认：SITE_DIR/build） (output folder; default: SITE_DIR/build)")
     b.add_argument("--clean", action="store_true",
@@ -116,6 +118,8 @@ def _run(args: argparse.Namespace) -> int:
         made = new_article(site_dir, args.title, args.category, args.folder)
         print(f"已新建文章（栏目：{made.category}）：{made.path}\n(created {made.path})")
         return 0
+    if args.command == "import":
+        return legacy_command.run(args)
     if args.command == "init":
         from sitegen.newsite import create_site, summary
 
@@ -168,6 +172,7 @@ def _progress() -> Callable[[str, int, int], None]:
 # What did not happen because of the errors, per command: check only reads, so it has no site to leave alone.
 _NOTHING_DONE = {"new": "没有新建文件。({errors}; nothing was created)",
                  "init": "没有新建文件。({errors}; nothing was created)",
+                 "import": "没有导入任何文章。({errors}; nothing was imported)",
                  "check": "检查未通过，请修改后再检查。({errors}; check failed)",
                  "build": "网站未更新。({errors}; nothing was written)"}
 
