@@ -1,0 +1,212 @@
+"""`sitegen import`: legacy text exports become valid folder articles; re-runs, hand edits, dry runs, the report."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitegen.build import build, check_site
+from sitegen.config import parse_config
+from sitegen.errors import split_warnings
+from sitegen.legacy.model import Asset, Page
+from sitegen.legacy.report import Outcome, exit_code
+from sitegen.legacy.run import Settings, import_all
+from sitegen.legacy.sources import pages
+from sitegen.legacy.write import compose
+from tests.conftest import ROOT, missing
+
+FIXTURES = Path(__file__).parent / "legacy" / "text"
+COLUMN = Path(__file__).parent / "sites" / "column"
+SEED = ROOT.parent / "shared" / "seed" / "legacy-article-2020-02-22.txt"
+HAND = COLUMN / "content" / "2020" / "2020-02-22-tianjin-du-zhan.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An empty site with the column fixture's settings (the 党建园地 crumbs, its categories)."""
+    site = tmp_path / "site"
+    shutil.copytree(COLUMN / "static", site / "static")
+    shutil.copyfile(COLUMN / "site.yaml", site / "site.yaml")
+    return site
+
+
+def _run(site: Path, *sources: Path, force: bool = False, dry_run: bool = False,
+         category: str | None = None) -> list[Outcome]:
+    config = parse_config((site / "site.yaml").read_text("utf-8"))
+    settings = Settings(site, site / "content" / "imported", config, category, force, dry_run)
+    return import_all(list(sources), settings)
+
+
+def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sitegen", "import", *args, "--site", str(site)],
+                          capture_output=True, text=True, cwd=site.parent)
+
+
+def _split(path: Path) -> tuple[dict[str, object], str]:
+    _, front, body = path.read_text("utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body.strip("\n")
+
+
+def _articles(site: Path) -> list[Path]:
+    return sorted((site / "content").rglob("index.md"))
+
+
+def _check_passes(site: Path) -> None:
+    errors, _ = split_warnings(check_site(site))
+    assert errors == []
+
+
+def test_the_seed_imports_to_the_hand_converted_article_and_builds_every_element(site: Path, tmp_path: Path) -> None:
+    if not SEED.is_file():
+        missing(f"the seed export {SEED} is not on this machine")
+    source = tmp_path / "src" / SEED.name
+    source.parent.mkdir()
+    shutil.copyfile(SEED, source)
+    [outcome] = _run(site, source.parent)
+    assert outcome.status == "imported" and outcome.notes == ()
+    [article] = _articles(site)
+    front, body = _split(article)
+    hand_front, hand_body = _split(HAND)
+    extra = front.pop("extra")
+    assert extra["legacy_source"] == SEED.name and extra["legacy_views"] == 1
+    hand_front.pop("slug")  # the hand-converted file names its slug; the import's comes from its folder name
+    assert front == hand_front and body == hand_body
+    build(site, site / "build")
+    [page] = (site / "build" / "2020" / "02" / "22").glob("*/index.html")
+    html = page.read_text("utf-8")
+    for crumb in ("首页", "医院概况", "党建园地"):
+        assert f">{crumb}</a>" in html
+    assert "【廉洁“微课堂”】天津:吹响督战号角 助力决战必胜</h1>" in html and "2020.02.22 18:23:45" in html
+    assert ">闻令而动 令出行随</h2>" in html and ">让监督触角延伸到最前沿</h3>" in html
+    assert "就是*********,就是" in html and "《中国纪检监察》杂志" in html and "来源" in html
+    _check_passes(site)
+
+
+def test_a_text_export_keeps_its_category_date_author_and_literal_markup(site: Path) -> None:
+    [outcome] = _run(site, FIXTURES / "2021-07-01-zhi-bu.txt")
+    assert outcome.status == "imported"
+    folder = "2021-07-01-di-yi-dang-zhi-bu-kai-zhan-qi-yi-zhu-ti-dang-ri-huo-dong"
+    assert outcome.target == f"content/imported/2021/{folder}/index.md"
+    front, body = _split(site / outcome.target)
+    assert front["category"] == "支部风采" and front["date"] == "2021年7月1日 09:30"
+    assert front["author"] == "党办 李明" and front["source"] == "第一党支部"
+    assert front["extra"]["legacy_views"] == 25
+    assert "## 重温誓词 坚定信念\n\n### 全体党员在党旗下重温入党誓词" in body and "[字体" not in body
+    _check_passes(site)
+    build(site, site / "build")
+    html = next((site / "build").glob("2021/07/01/*/index.html")).read_text("utf-8")
+    assert "<strong>" not in html and "<em>" not in html and "**三个必须**" in html and "*重点*" in html
+    assert "<p># 不是标题" in html and "<p>1. 不是列表" in html and "<li>不是列表" not in html
+
+
+def test_a_page_without_time_is_skipped_with_the_reason_and_exit_code_1(site: Path) -> None:
+    done = _cli(site, str(FIXTURES))
+    assert done.returncode == 1, done.stderr
+    assert "没有日期" in done.stdout and "no-time.txt" in done.stdout
+    report = (site / "import-report.md").read_text("utf-8")
+    [line] = [row for row in report.splitlines() if "no-time.txt" in row]
+    assert "已跳过" in line and "没有日期 (no date)" in line
+    assert sum("已导入" in row for row in report.splitlines() if row.startswith("| `")) == 2
+    assert len(_articles(site)) == 2
+    _check_passes(site)
+
+
+def test_a_category_unknown_to_site_yaml_is_filed_under_the_column_with_a_warning(site: Path) -> None:
+    [outcome] = _run(site, FIXTURES / "other-column.txt")
+    assert outcome.status == "warned" and "院务公开" in outcome.notes[0]
+    front, _ = _split(site / outcome.target)
+    assert front["category"] == "党建园地" and front["extra"]["legacy_category"] == "院务公开"
+    [forced] = _run(site, FIXTURES / "other-column.txt", category="学习园地", force=True)
+    assert forced.target == outcome.target and _split(site / outcome.target)[0]["category"] == "学习园地"
+    _check_passes(site)
+
+
+def test_a_dry_run_writes_nothing(site: Path) -> None:
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    done = _cli(site, str(FIXTURES), "--dry-run")
+    assert done.returncode == 1 and "将写入" in done.stdout and "试运行" in done.stdout
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_a_rerun_updates_the_same_article_in_place(site: Path, tmp_path: Path) -> None:
+    source = tmp_path / "src" / "page.txt"
+    source.parent.mkdir()
+    shutil.copyfile(FIXTURES / "2021-07-01-zhi-bu.txt", source)
+    [first] = _run(site, source.parent)
+    assert [o.status for o in _run(site, source.parent)] == ["unchanged"]
+    text = source.read_text("utf-8").replace("第一党支部开展", "第一党支部隆重开展").replace("合影留念", "合影")
+    source.write_text(text, "utf-8")
+    [again] = _run(site, source.parent)
+    assert again.status == "updated" and again.target == first.target  # a new title, the same folder
+    assert _articles(site) == [site / first.target]
+    front, body = _split(site / first.target)
+    assert front["title"] == "第一党支部隆重开展“七一”主题党日活动" and "大家合影。" in body
+
+
+def test_a_hand_edit_is_kept_without_force_and_overwritten_with_it(site: Path) -> None:
+    [first] = _run(site, FIXTURES / "2021-07-01-zhi-bu.txt")
+    article = site / first.target
+    edited = article.read_text("utf-8").replace("活动最后", "编辑改过：活动最后")
+    article.write_text(edited, "utf-8")
+    [kept] = _run(site, FIXTURES / "2021-07-01-zhi-bu.txt")
+    assert kept.status == "kept" and exit_code([kept]) == 0
+    assert article.read_text("utf-8") == edited
+    done = _cli(site, str(FIXTURES / "2021-07-01-zhi-bu.txt"))
+    assert done.returncode == 0 and "未覆盖" in done.stdout and article.read_text("utf-8") == edited
+    [forced] = _run(site, FIXTURES / "2021-07-01-zhi-bu.txt", force=True)
+    assert forced.status == "updated" and "编辑改过" not in article.read_text("utf-8")
+    assert [o.status for o in _run(site, FIXTURES / "2021-07-01-zhi-bu.txt")] == ["unchanged"]
+
+
+def test_encodings_gbk_is_read_with_a_warning_and_binary_is_skipped(site: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "gbk.txt").write_bytes((FIXTURES / "2021-07-01-zhi-bu.txt").read_text("utf-8").encode("gbk"))
+    (src / "zz-broken.txt").write_bytes(b"\x00\x01\xff binary")
+    gbk, broken = _run(site, src)
+    assert gbk.status == "warned" and "GBK" in gbk.notes[0]
+    assert broken.status == "skipped" and "编码无法识别" in broken.notes[0]
+    _check_passes(site)
+
+
+def test_sources_are_sorted_and_assets_are_not_pages(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "b" / "saved_files").mkdir(parents=True)
+    for name in ("b/2.txt", "a.txt", "b/saved_files/x.html", "photo.jpg", "b/doc.pdf", ".hidden.txt"):
+        (src / name).write_text("x", "utf-8")
+    (src / "show.php?id=3").write_text("<!DOCTYPE html><html></html>", "utf-8")
+    (src / "notes").write_text("plain words", "utf-8")
+    found = [p.relative_to(src).as_posix() for p, root in pages([src, src / "a.txt"])]
+    assert found == ["a.txt", "b/2.txt", "show.php?id=3"]
+
+
+def test_a_missing_image_is_left_out_with_a_warning_and_a_found_one_is_copied(site: Path, tmp_path: Path) -> None:
+    config = parse_config((site / "site.yaml").read_text("utf-8"))
+    photo = tmp_path / "photo.png"
+    shutil.copyfile(COLUMN / "content/2024/2024-07-25-dang-ji-zhi-shi-ce-shi/cheng-ji.png", photo)
+    page = Page(tmp_path / "a.html", "/news/1.html", "有图的文章", "2022-03-04", None, None, None,
+                '正文。\n\n![合影](he-ying.jpg)\n\n![成绩](cheng-ji.png "图为成绩")\n',
+                (Asset("/img/he-ying.jpg", None, "he-ying.jpg", "image"),
+                 Asset("/img/c.png", photo, "cheng-ji.png", "image")))
+    article = compose(page, "党建园地", "a.html", config)
+    assert not isinstance(article, str)
+    assert "he-ying.jpg" not in article.text and "合影" in article.text and "![成绩](cheng-ji.png" in article.text
+    assert article.copies == ((photo, "cheng-ji.png"),) and "/img/he-ying.jpg" in article.warnings[0]
+    assert "legacy_url: /news/1.html" in article.text
+    assert compose(Page(page.source, None, "t", "2022-02-30", None, None, None, "x"), "党建园地", "a", config) \
+        == "日期无法识别：“2022-02-30” (unreadable date)"
+
+
+def test_cli_usage_errors(site: Path) -> None:
+    done = _cli(site, str(FIXTURES), "--category", "支部风")
+    assert done.returncode == 1 and "是否想写“支部风采”" in done.stderr and "没有导入任何文章" in done.stderr
+    done = _cli(site, str(site / "nowhere"))
+    assert done.returncode == 2 and "找不到" in done.stderr and "Traceback" not in done.stderr
+    assert not (site / "content").exists() and not (site / "import-report.md").exists()
+    help_text = subprocess.run([sys.executable, "-m", "sitegen", "import", "-h"], capture_output=True, text=True).stdout
+    assert "--dry-run" in help_text and "--force" in help_text and "导入" in help_text
