@@ -1,7 +1,7 @@
 """Save to screen, `sitegen serve` and `hugo server` side by side, one after the other in one run.
 
     python bench/serve_peers.py [--n 1000] [--edits 15] [--rev HEAD | --live] [--out bench/.work/serve-peers.json]
-                                [--work bench/.work] [--venv bench/.venv]
+                                [--work bench/.work] [--venv bench/.venv] [--jitter 0]
 
 sitegen is measured exactly as bench/serve_reload.py does (its functions, not a copy).
 Hugo then serves the same copy of the corpus (the site's content/, restored after
@@ -16,6 +16,13 @@ port. Since Hugo 0.123 that means rendering to disk (public/ in its source dir; 
 only with --renderToMemory) and Fast Render Mode (--disableFastRender off: a change
 re-renders the pages a browser has open first). The build's share is Hugo's own
 "Total in N ms" for the save.
+
+Hugo's watcher passes changes on at the ticks of a 500 ms clock (watcher.New(500*time.Millisecond,
+...) in its commands). A fixed 1.5 s pause after the screen is a multiple of it, so every save after
+the first lands the same time after a tick (the last save's build and reload plus the harness's own
+time): each then waits ~0.5 s less that time, and save to screen comes out at ~0.5 s however fast the
+build. --jitter adds a seeded random 0..JITTER s to each pause, so the saves meet the clock at random
+points, as a person's would.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ def _version(hugo: Path) -> str:
     return done.stdout.split(" BuildDate")[0]
 
 
-def measure_hugo(hugo: Path, work: Path, content: Path, edits: int) -> dict[str, object]:
+def measure_hugo(hugo: Path, work: Path, content: Path, edits: int, jitter: float = 0.0) -> dict[str, object]:
     site = work / "hugo-site"
     shutil.rmtree(site, ignore_errors=True)  # no public/ from an earlier run: the first start is a cold one
     make_hugo_site(work, SHARED)
@@ -65,20 +72,22 @@ def measure_hugo(hugo: Path, work: Path, content: Path, edits: int) -> dict[str,
         # Hugo names the page after its slug, at the root; the address as sitegen's: 127.0.0.1, not localhost.
         return served.url.replace("//localhost:", "//127.0.0.1:") + article.stem + "/"
 
-    result = measure_server(start, _hugo_built, article, page_url, edits)
+    result = measure_server(start, _hugo_built, article, page_url, edits, jitter)
     return {"articles": len(list(content.glob("*.md"))), "hugo": _version(hugo), **result}
 
 
 def main() -> None:
     parser = arguments(__doc__ or "", 15, "serve-peers.json")
     parser.add_argument("--venv", type=Path, default=ROOT / "bench" / ".venv", help="the peers' venv, with hugo")
+    parser.add_argument("--jitter", type=float, default=0.0,
+                        help="add 0..JITTER s (seeded) to each 1.5 s pause between saves")
     args = parser.parse_args()
     peers.ensure_venv(args.venv)
     hugo = peers.hugo_binary(args.venv)
     code, site, header = prepare(args)
-    sitegen = measure(site, code, args.edits)
-    result = {**header, "sitegen": sitegen,
-              "hugo": measure_hugo(hugo, site.parent, site / "content", args.edits)}
+    sitegen = measure(site, code, args.edits, args.jitter)
+    result = {**header, "jitter_s": args.jitter, "sitegen": sitegen,
+              "hugo": measure_hugo(hugo, site.parent, site / "content", args.edits, args.jitter)}
     write(result, args.out)
 
 

@@ -25,6 +25,7 @@ import argparse
 import io
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -95,12 +96,16 @@ def _rss_mib(pid: int) -> float | None:
 Built = Callable[[Served, int], tuple[int | None, float]]
 
 
-def time_saves(served: Served, url: str, article: Path, edits: int, built: Built) -> list[dict[str, object]]:
+def time_saves(served: Served, url: str, article: Path, edits: int, built: Built,
+               jitter: float = 0.0) -> list[dict[str, object]]:
     """`edits` saves of `article`, open at `url` in Chromium, each timed from the end of the write to the new text."""
     from playwright.sync_api import sync_playwright
 
     original = article.read_text("utf-8")
     rows: list[dict[str, object]] = []
+    # Seeded, so runs compare: a server that batches changes on a clock (hugo's 500 ms ticker) would
+    # otherwise lock onto the fixed 1.5 s pause and meet every save at the same point of its cycle.
+    pauses = random.Random(10)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -118,13 +123,13 @@ def time_saves(served: Served, url: str, article: Path, edits: int, built: Built
             written, seconds = built(served, lines)
             rows.append({"save_to_screen_s": round(shown, 3), "build_s": seconds, "written": written,
                          "load_1min": round(os.getloadavg()[0], 2)})
-            page.wait_for_timeout(1500)
+            page.wait_for_timeout(1500 + pauses.uniform(0, jitter * 1000))
         browser.close()
     return rows
 
 
 def measure_server(start: Callable[[], Served], built: Built, article: Path, page_url: Callable[[Served], str],
-                   edits: int) -> dict[str, object]:
+                   edits: int, jitter: float = 0.0) -> dict[str, object]:
     """A cold start (stopped once up), a warm one, then the timed saves; any server that Served can run."""
     began = time.perf_counter()
     with start() as cold:
@@ -135,7 +140,7 @@ def measure_server(start: Callable[[], Served], built: Built, article: Path, pag
     served = start()
     warm_s = time.perf_counter() - began
     try:
-        rows = time_saves(served, page_url(served), article, edits, built)
+        rows = time_saves(served, page_url(served), article, edits, built, jitter)
         rss = _rss_mib(served.proc.pid)
     finally:
         article.write_text(original, "utf-8")
@@ -155,7 +160,7 @@ def measure_server(start: Callable[[], Served], built: Built, article: Path, pag
     }
 
 
-def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
+def measure(site: Path, code: Path | None, edits: int, jitter: float = 0.0) -> dict[str, object]:
     env = _env(code)
     preview = site / ".sitegen-cache" / "serve" / "site"
     article = edited_path(site / "content")
@@ -165,7 +170,7 @@ def measure(site: Path, code: Path | None, edits: int) -> dict[str, object]:
         return served.url + page_file.parent.relative_to(preview).as_posix() + "/"
 
     result = measure_server(lambda: Served(site, "--port", str(free_port()), env=env), _built, article, page_url,
-                            edits)
+                            edits, jitter)
     return {"articles": len(list((site / "content").rglob("*.md"))), **result}
 
 
