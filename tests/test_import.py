@@ -210,3 +210,28 @@ def test_cli_usage_errors(site: Path) -> None:
     assert not (site / "content").exists() and not (site / "import-report.md").exists()
     help_text = subprocess.run([sys.executable, "-m", "sitegen", "import", "-h"], capture_output=True, text=True).stdout
     assert "--dry-run" in help_text and "--force" in help_text and "导入" in help_text
+
+
+def test_pages_of_one_old_url_are_one_article_and_its_photo_is_copied_beside_it(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "mirror"
+    src.mkdir()
+    for name in ("a.html", "b.html"):
+        (src / name).write_text("<html></html>", "utf-8")
+    photo = COLUMN / "content/2024/2024-07-25-dang-ji-zhi-shi-ce-shi/cheng-ji.png"
+
+    def read(path: Path, root: Path) -> Page:
+        return Page(path, "/news/7.html", "同一篇文章", "2023-01-02 08:00", "学习园地", "党办", None,
+                    '正文。\n\n![成绩](cheng-ji.png "图为成绩")\n',
+                    (Asset("/img/c.png", photo, "cheng-ji.png", "image"),))
+
+    monkeypatch.setattr("sitegen.legacy.run.read_page", read)
+    first, second = _run(site, src)
+    assert first.status == "imported" and second.status == "skipped" and "旧网址相同" in second.notes[0]
+    [article] = _articles(site)
+    assert (article.parent / "cheng-ji.png").read_bytes() == photo.read_bytes()
+    assert _split(article)[0]["extra"]["legacy_url"] == "/news/7.html"
+    _check_passes(site)
+    assert [o.status for o in _run(site, src / "a.html")] == ["unchanged"]
+    assert [o.status for o in _run(site, src / "b.html")] == ["updated"]  # found by its old URL: no second copy
+    assert _articles(site) == [article]

@@ -71,16 +71,22 @@ def _one(page: Page | Skipped, legacy_source: str, known: dict[str, Path], taken
     article = compose(page, category, legacy_source, settings.config)
     if isinstance(article, str):
         return Outcome(source, "skipped", notes=(article,))
-    target = known.get(f"legacy_url:{page.legacy_url}") if page.legacy_url else None
-    target = target or known.get(f"legacy_source:{legacy_source}")
-    if target is None or target in taken:
-        target = _free(settings.into / article.year, article.folder_name, taken)
+    keys = ([f"legacy_url:{page.legacy_url}"] if page.legacy_url else []) + [f"legacy_source:{legacy_source}"]
+    target = next((known[k] for k in keys if k in known), None)
+    if target is not None and target in taken:  # a mirror's second copy of a page this run already wrote
+        return Outcome(source, "skipped", _shown(target, settings),
+                       ("与本次导入的另一页是同一篇文章（旧网址相同） (the same article as another page imported)",))
+    target = target or _free(settings.into / article.year, article.folder_name, taken)
     taken.add(target)
-    rel = target.relative_to(settings.site_dir).as_posix() if target.is_relative_to(settings.site_dir) else str(target)
+    known.update(dict.fromkeys(keys, target))
+    rel = _shown(target, settings)
     notes = (*notes, *article.warnings)
     status = "warned" if notes else "imported"
     if target.is_file():
-        old = target.read_text("utf-8-sig")
+        try:
+            old = target.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError):  # re-saved as GBK, say: edited by hand all the same
+            old = ""
         if old == article.text:
             missing = [name for _, name in article.copies if not (target.parent / name).exists()]
             if not missing:
@@ -89,8 +95,16 @@ def _one(page: Page | Skipped, legacy_source: str, known: dict[str, Path], taken
             return Outcome(source, "kept", rel, ("加 --force 可覆盖 (--force overwrites it)",))
         status = status if notes else "updated"
     if not settings.dry_run:
-        _write(target, article)
+        try:
+            _write(target, article)
+        except OSError as exc:  # a full disk or a read-only folder: this page is not imported, say why
+            why = f"写入失败（{exc.strerror}）：{exc.filename or rel} (cannot write)"
+            return Outcome(source, "skipped", rel, (why,))
     return Outcome(source, status, rel, notes)
+
+
+def _shown(target: Path, settings: Settings) -> str:
+    return target.relative_to(settings.site_dir).as_posix() if target.is_relative_to(settings.site_dir) else str(target)
 
 
 def _free(parent: Path, name: str, taken: set[Path]) -> Path:

@@ -82,6 +82,7 @@ def compose(page: Page, category: str, legacy_source: str, config: SiteConfig) -
         # The article stays valid without it: a reference to a missing file would fail the build.
         body = re.sub(_IMAGE.format(name=re.escape(asset.name)), lambda m: m["alt"], body)
         body = re.sub(_LINK.format(name=re.escape(asset.name)), lambda m: m["text"], body)
+        warnings = [w for w in warnings if asset.ref not in w]  # the reader's own note of it, said again below
         what = "图片" if asset.kind == "image" else "附件"
         warnings.append(f"{what}“{asset.ref}”找不到，已从正文中去掉 (missing {asset.kind}, left out)")
     if not body.strip():
