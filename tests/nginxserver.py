@@ -1,6 +1,7 @@
 """A throwaway real nginx (Debian's package) serving a build under /dangjian/ with deploy/nginx.conf.
 
-The deployment example is run as it is written: only its ``listen`` and ``root`` lines are replaced.
+The deployment example is run as it is written: only its ``listen`` and ``root`` lines are replaced, and
+the folder its old-URL redirect maps are read from (a tmp folder, empty unless a test passes a map).
 nginx gets its own port on 127.0.0.1, and its pid, logs and temp folders live in a tmp dir; it is
 stopped when the context ends. Used by tests/test_nginx.py (headers, 404s, listings) and
 tests/test_nginx_browser.py (Chromium through nginx).
@@ -25,6 +26,7 @@ from tests.conftest import PREFIX, ROOT, missing
 
 EXAMPLE_CONF = ROOT / "deploy" / "nginx.conf"
 LISTEN, DOCROOT = "listen 80;", "root /var/www/hospital;"  # the two lines a deployment (and a test) changes
+LEGACY_MAPS = "include /etc/nginx/dangjian/*.map;"  # legacy-redirects.map goes there (deploy/README.md)
 TIMEOUT_S = 10
 
 
@@ -84,11 +86,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def deployed(example: str, port: int, docroot: Path) -> str:
-    """deploy/nginx.conf with only its listen and root lines changed."""
-    for line in (LISTEN, DOCROOT):
+def deployed(example: str, port: int, docroot: Path, maps: Path) -> str:
+    """deploy/nginx.conf with only its listen and root lines and its redirect maps' folder changed."""
+    for line in (LISTEN, DOCROOT, LEGACY_MAPS):
         assert example.count(line) == 1, f"deploy/nginx.conf should have exactly one '{line}'"
-    return example.replace(LISTEN, f"listen 127.0.0.1:{port};").replace(DOCROOT, f"root {docroot};")
+    return example.replace(LISTEN, f"listen 127.0.0.1:{port};").replace(DOCROOT, f"root {docroot};") \
+        .replace(LEGACY_MAPS, f"include {maps}/*.map;")
 
 
 def _answers(proc: subprocess.Popen[bytes], port: int) -> bool:
@@ -104,17 +107,23 @@ def _answers(proc: subprocess.Popen[bytes], port: int) -> bool:
 
 
 @contextmanager
-def running_nginx(build: Path, tmp: Path) -> Iterator[str]:
-    """A real nginx serving `build` at /dangjian/ on a free port; yields http://127.0.0.1:<port>."""
+def running_nginx(build: Path, tmp: Path, legacy_map: Path | None = None) -> Iterator[str]:
+    """A real nginx serving `build` at /dangjian/ on a free port; yields http://127.0.0.1:<port>.
+
+    `legacy_map`: a legacy-redirects.map to install where deploy/nginx.conf reads it.
+    """
     nginx = nginx_binary()
-    docroot = tmp / "www"
+    docroot, maps = tmp / "www", tmp / "legacy-maps"
     docroot.mkdir()
+    maps.mkdir()
+    if legacy_map is not None:
+        shutil.copyfile(legacy_map, maps / legacy_map.name)
     (docroot / PREFIX.strip("/")).symlink_to(build, target_is_directory=True)
     server_conf = tmp / "dangjian.conf"
     example = EXAMPLE_CONF.read_text(encoding="utf-8")
     for _attempt in range(3):  # another process may take the free port between the probe and nginx's bind
         port = _free_port()
-        server_conf.write_text(deployed(example, port, docroot), encoding="utf-8")
+        server_conf.write_text(deployed(example, port, docroot, maps), encoding="utf-8")
         conf = main_conf(tmp, server_conf, nginx)
         stderr_log = tmp / f"stderr-{port}.log"  # a file, not a pipe nobody reads, which could fill up and block
         with stderr_log.open("wb") as err:
