@@ -18,8 +18,11 @@ from sitegen.legacy.model import Page, Skipped
 __all__ = ["read_html"]
 
 
-def read_html(path: Path, root: Path) -> Page | Skipped:
-    """One saved page as a Page, or Skipped with the reason (非文章页… for list and index pages)."""
+def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page | Skipped:
+    """One saved page as a Page, or Skipped with the reason (非文章页… for list and index pages).
+
+    `converter="html2text"` is only for measuring the alternative (tests/legacy/html/measure_converters.py).
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -46,7 +49,7 @@ def read_html(path: Path, root: Path) -> Page | Skipped:
         ref = str(el.get(attr) or "").strip()
         if ref in names:
             el[attr] = names[ref]
-    markdown = to_markdown(found.body)
+    markdown = to_markdown(found.body, converter)
     notes = list(warnings)
     if found.date is None:
         notes.insert(0, "未找到发布时间（no publish date found）")

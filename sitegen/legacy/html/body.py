@@ -17,6 +17,7 @@ _CHROME_TEXT = re.compile(
 _PRENEXT = re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：]?")
 _COUNTER = re.compile(r"^(?:点击|浏览|阅读|浏览次数|访问量|点击数)\s*[:：]?\s*\d*\s*次?$")
 _EDITOR = re.compile(r"[(（]\s*责任编辑\s*[:：]\s*([^)）]*?)\s*[)）]")
+_EDITOR_LINE = re.compile(r"^[(（【\[]?\s*责任编辑\s*[:：]\s*([^\s)）】\]]+)\s*[)）】\]]?$")
 _CAPTION = re.compile(r"^[（(]?\s*(?:图为|图片为|图[:：]|上图[:：]?|下图[:：]?|▲)")
 _EDITOR_ICON = re.compile(r"fileTypeImages/icon_|/images/fileicon/|/e/data/images/ico/", re.IGNORECASE)
 _UNWRAP = ("font", "span", "o:p", "u", "small", "big", "label", "section", "abbr", "nobr")
@@ -51,6 +52,11 @@ def _drop_chrome(body: Tag) -> None:
 def _take_editor(body: Tag) -> str | None:
     """Removes DedeCMS's trailing (责任编辑：…) and returns the name."""
     found: str | None = None
+    for el in body.find_all(["p", "div"]):
+        match = _EDITOR_LINE.match(_words(el))
+        if match and not el.find("img"):  # a paragraph of its own: 责任编辑：周敏
+            found = found or match.group(1)
+            el.decompose()
     for string in body.find_all(string=_EDITOR):
         match = _EDITOR.search(str(string))
         if match:

@@ -1,0 +1,162 @@
+"""sitegen.legacy.html: saved pages of the old CMSs, each fixture compared field by field with its expected.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.legacy.html import read_html
+from sitegen.legacy.html.encoding import declared, decode
+from sitegen.legacy.model import Page, Skipped
+
+FIXTURES = Path(__file__).parent / "legacy" / "html"
+FIELDS = ("title", "date", "category", "source_name", "author", "legacy_url", "views", "rule")
+
+
+def _cases() -> list[tuple[str, dict]]:
+    out = []
+    for expected in sorted(FIXTURES.glob("*/expected.json")):
+        data = json.loads(expected.read_text(encoding="utf-8"))
+        out += [(expected.parent.name, {**page, "root": data["root"]}) for page in data["pages"]]
+    return out
+
+
+CASES = _cases()
+
+
+def _asset_rows(page: Page) -> list[dict]:
+    return [{"ref": a.ref, "name": a.name, "kind": a.kind, "found": a.source is not None} for a in page.assets]
+
+
+@pytest.mark.parametrize(("fixture", "case"), CASES, ids=[f"{f}/{c['page']}" for f, c in CASES])
+def test_fixture_matches_expected(fixture: str, case: dict) -> None:
+    folder = FIXTURES / fixture
+    got = read_html(folder / case["page"], folder / case["root"])
+    if "skipped" in case:
+        assert isinstance(got, Skipped), got
+        assert got.reason.startswith(case["skipped"])
+        return
+    assert isinstance(got, Page), got
+    wrong = {f: (getattr(got, f), case[f]) for f in FIELDS if getattr(got, f) != case[f]}
+    if got.body.split("\n") != case["body"]:
+        wrong["body"] = (got.body.split("\n"), case["body"])
+    if _asset_rows(got) != case["assets"]:
+        wrong["assets"] = (_asset_rows(got), case["assets"])
+    if list(got.warnings) != case["warnings"]:
+        wrong["warnings"] = (list(got.warnings), case["warnings"])
+    assert wrong == {}, "fields that differ (got, expected)"
+
+
+def test_every_cms_and_form_is_covered() -> None:
+    rules = {c["rule"] for _, c in CASES if "rule" in c}
+    assert {"dedecms", "phpcms", "empirecms", "pbootcms", "paragraphs"} <= rules
+    assert any("skipped" in c for _, c in CASES), "a mirror's list page"
+    assert any(not a["found"] for _, c in CASES for a in c.get("assets", [])), "a missing image"
+    assert any(a["kind"] == "attachment" and a["found"] for _, c in CASES for a in c.get("assets", []))
+
+
+def test_found_assets_point_at_the_files() -> None:
+    page = read_html(FIXTURES / "dedecms-mirror/www.dyrmyy.cn/a/djyd/2020/0222/123.html", FIXTURES / "dedecms-mirror")
+    assert isinstance(page, Page)
+    sources = {a.name: a.source for a in page.assets}
+    host = FIXTURES / "dedecms-mirror/www.dyrmyy.cn"
+    assert sources["党史学习教育安排表.doc"] == host / "uploads/soft/200222/1-200222103Q5.doc"
+    assert all(f"]({a.name}" in page.body for a in page.assets)
+
+
+def test_gbk_page_without_charset_is_detected() -> None:
+    raw = (FIXTURES / "empirecms-gbk/news.html").read_bytes()
+    assert declared(raw) is None
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    text, codec = decode(raw) or ("", "")
+    assert codec == "gb18030" and "我院召开庆祝中华人民共和国成立70周年座谈会" in text
+
+
+def test_declared_gb2312_reads_as_gb18030() -> None:
+    # 镕 is outside GB2312 but CMSs wrote it anyway; only the superset reads it.
+    raw = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>朱镕基</p>'.encode("gb18030")
+    assert declared(raw) == "gb18030"
+    assert decode(raw) == (raw.decode("gb18030"), "gb18030")
+
+
+def test_undecodable_page_is_skipped(tmp_path: Path) -> None:
+    page = tmp_path / "broken.html"
+    page.write_bytes(bytes(range(256)) * 8)
+    got = read_html(page, tmp_path)
+    assert isinstance(got, Skipped) and got.reason.startswith("无法识别的编码")
+
+
+def test_wget_query_file_name_is_the_legacy_url(tmp_path: Path) -> None:
+    """wget -m writes /plus/view.php?aid=125 as a file named so (not in git: Windows forbids '?')."""
+    host = tmp_path / "www.dyrmyy.cn"
+    shutil.copytree(FIXTURES / "dedecms-mirror/www.dyrmyy.cn/uploads", host / "uploads")
+    (host / "plus").mkdir()
+    shutil.copy(FIXTURES / "dedecms-mirror/www.dyrmyy.cn/a/djyd/2020/0222/123.html", host / "plus/view.php?aid=125")
+    for root in (tmp_path, host):  # the folder holding the host folder, or the host folder itself
+        got = read_html(host / "plus/view.php?aid=125", root)
+        assert isinstance(got, Page)
+        assert got.legacy_url == "/plus/view.php?aid=125"
+        assert [a.source is not None for a in got.assets] == [True, True]
+
+
+def _page(tmp_path: Path, body: str) -> Path:
+    page = tmp_path / "site" / "a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<html><head><title>标题一二三四</title></head><body><h1>标题一二三四</h1>"
+                    f"<div>时间：2020-02-22</div><div id='zoom'>{body}</div></body></html>", encoding="utf-8")
+    return page
+
+
+def test_reference_outside_the_source_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "secret.pdf").write_bytes(b"%PDF secret")
+    page = _page(tmp_path, "<p>正文内容足够长的一段话。<a href='../../secret.pdf'>secret.pdf</a></p>")
+    got = read_html(page, page.parent)
+    assert isinstance(got, Page)
+    assert [(a.name, a.source) for a in got.assets] == [("secret.pdf", None)]
+    assert got.warnings == ("附件缺失：../../secret.pdf（missing attachment: ../../secret.pdf）",)
+
+
+def test_names_are_unique_and_safe(tmp_path: Path) -> None:
+    page = _page(tmp_path, "<p><img src='a/Photo 1.JPG'><img src='b/photo 1.jpg'><img src='con.jpg'>"
+                           "<img src='a/Photo 1.JPG'></p>")
+    got = read_html(page, page.parent)
+    assert isinstance(got, Page)
+    assert [a.name for a in got.assets] == ["Photo-1.jpg", "photo-1-2.jpg", "con-file.jpg"]
+    assert got.body.count("](Photo-1.jpg)") == 2
+
+
+def test_br_br_paragraphs_indents_and_fonts(tmp_path: Path) -> None:
+    page = _page(tmp_path, "<font color=red>&nbsp;&nbsp;第一段。</font><br><br>　　第二段<span style='x'>继续</span>。"
+                           "<br />\n<br />\n<p>【打印本页】【关闭窗口】</p><p>上一篇：<a href='/1.html'>旧文</a></p>")
+    got = read_html(page, page.parent)
+    assert isinstance(got, Page)
+    assert got.body == "第一段。\n\n第二段继续。\n"
+
+
+def test_complex_table_is_kept_as_html(tmp_path: Path) -> None:
+    page = _page(tmp_path, "<p>名单如下：</p><table style='width:500px'>"
+                           "<tr><td colspan='2'><font>先进支部</font></td></tr>"
+                           "<tr><td>第一支部</td><td>第二支部</td></tr></table>")
+    got = read_html(page, page.parent)
+    assert isinstance(got, Page)
+    assert got.body == ("名单如下：\n\n<table>\n<tr><td colspan=\"2\">先进支部</td></tr>\n"
+                        "<tr><td>第一支部</td><td>第二支部</td></tr>\n</table>\n")
+
+
+def test_reading_is_deterministic() -> None:
+    folder = FIXTURES / "phpcms-complete"
+    assert read_html(folder / "七一主题党日活动.html", folder) == read_html(folder / "七一主题党日活动.html", folder)
+
+
+def test_dates_are_what_the_writer_parses() -> None:
+    from zoneinfo import ZoneInfo
+
+    from sitegen.dates import parse_date
+
+    for _, case in CASES:
+        if case.get("date"):
+            parse_date(case["date"], ZoneInfo("Asia/Shanghai"))
