@@ -235,3 +235,29 @@ def test_pages_of_one_old_url_are_one_article_and_its_photo_is_copied_beside_it(
     assert [o.status for o in _run(site, src / "a.html")] == ["unchanged"]
     assert [o.status for o in _run(site, src / "b.html")] == ["updated"]  # found by its old URL: no second copy
     assert _articles(site) == [article]
+
+
+def test_a_name_already_taken_gets_a_suffix_never_a_url_clash(site: Path, tmp_path: Path) -> None:
+    folder = "2021-07-01-di-yi-dang-zhi-bu-kai-zhan-qi-yi-zhu-ti-dang-ri-huo-dong"
+    hand = site / "content" / "2021" / f"{folder}.md"  # written by hand elsewhere, same date and title
+    hand.parent.mkdir(parents=True)
+    hand.write_text("---\ntitle: 手写的\ndate: 2021-07-01\ncategory: 党建园地\n---\n\n正文。\n", "utf-8")
+    src = tmp_path / "src"
+    for sub in ("a", "b"):
+        (src / sub).mkdir(parents=True)
+        shutil.copyfile(FIXTURES / "2021-07-01-zhi-bu.txt", src / sub / "page.txt")
+    first, second = _run(site, src)
+    assert first.target == f"content/imported/2021/{folder}-2/index.md"
+    assert second.target == f"content/imported/2021/{folder}-3/index.md"
+    _check_passes(site)
+
+
+def test_a_meta_line_of_another_cms_gives_its_date_views_and_source(site: Path, tmp_path: Path) -> None:
+    export = tmp_path / "page.txt"
+    meta = "发布时间：2020年2月22日 星期六  来源：党委办公室  点击：100次"
+    export.write_text(f"标题：医院召开党委会\n\n{meta}\n\n正文。\n", "utf-8")
+    [outcome] = _run(site, export)
+    front, body = _split(site / outcome.target)
+    assert (front["date"], front["source"], front["extra"]["legacy_views"]) == ("2020年2月22日", "党委办公室", 100)
+    assert front["title"] == "医院召开党委会" and body == "正文。"
+    assert outcome.target == "content/imported/2020/2020-02-22-yi-yuan-zhao-kai-dang-wei-hui/index.md"

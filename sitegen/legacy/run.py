@@ -35,13 +35,16 @@ def import_all(sources: list[Path], settings: Settings, shown: Callable[[Path], 
             if isinstance(extra.get(key), str):
                 known.setdefault(f"{key}:{extra[key]}", path)
     taken: set[Path] = set()
+    # Names of the articles already there: a new one named alike would get the same URL (a clash).
+    names = {(p.parent.name if p.name == "index.md" else p.stem).casefold()
+             for p in (settings.site_dir / "content").rglob("*.md")}
     outcomes = []
     for path, root in pages(sources):
         try:
             page = read_page(path, root)
         except Exception as exc:  # one unreadable page must not stop the other thousand
             page = Skipped(path, f"读取时出错：{exc!r}，请报告此问题 (the reader failed: a bug)")
-        outcomes.append(_one(page, _legacy_source(path, root), known, taken, settings, shown(path)))
+        outcomes.append(_one(page, _legacy_source(path, root), known, (taken, names), settings, shown(path)))
     return outcomes
 
 
@@ -62,8 +65,9 @@ def _category(page: Page, settings: Settings) -> tuple[str, tuple[str, ...]]:
                       f"(category not in site.yaml; filed under {fallback})",)
 
 
-def _one(page: Page | Skipped, legacy_source: str, known: dict[str, Path], taken: set[Path],
+def _one(page: Page | Skipped, legacy_source: str, known: dict[str, Path], used: tuple[set[Path], set[str]],
          settings: Settings, source: str) -> Outcome:
+    taken, names = used
     if isinstance(page, Skipped):
         status = "ignored" if page.reason.startswith(NOT_ARTICLE) else "skipped"
         return Outcome(source, status, notes=(page.reason,))
@@ -76,7 +80,9 @@ def _one(page: Page | Skipped, legacy_source: str, known: dict[str, Path], taken
     if target is not None and target in taken:  # a mirror's second copy of a page this run already wrote
         return Outcome(source, "skipped", _shown(target, settings),
                        ("与本次导入的另一页是同一篇文章（旧网址相同） (the same article as another page imported)",))
-    target = target or _free(settings.into / article.year, article.folder_name, taken)
+    if target is None:
+        target = _free(settings.into / article.year, article.folder_name, names)
+        names.add(target.parent.name.casefold())
     taken.add(target)
     known.update(dict.fromkeys(keys, target))
     rel = _shown(target, settings)
@@ -107,14 +113,13 @@ def _shown(target: Path, settings: Settings) -> str:
     return target.relative_to(settings.site_dir).as_posix() if target.is_relative_to(settings.site_dir) else str(target)
 
 
-def _free(parent: Path, name: str, taken: set[Path]) -> Path:
-    """<parent>/<name>/index.md, or <name>-2, -3 … when another article (or page of this run) has it."""
+def _free(parent: Path, name: str, names: set[str]) -> Path:
+    """<parent>/<name>/index.md, or <name>-2, -3 … when an article of that name is there or imported before it."""
     n = 1
     while True:
         folder = parent / (name if n == 1 else f"{name}-{n}")
-        target = folder / "index.md"
-        if target not in taken and not folder.exists() and not folder.with_suffix(".md").exists():
-            return target
+        if folder.name.casefold() not in names and not folder.exists():
+            return folder / "index.md"
         n += 1
 
 

@@ -19,6 +19,7 @@ _CRUMB_SEP = re.compile(r"\s*(?:>|＞|›|»|&gt;|→)\s*")
 _LABEL = re.compile(r"(?P<label>发布时间|发布日期|时间|日期|来源|作者|责任编辑|阅读|点击|浏览)\s*[:：]\s*")
 _FONT = re.compile(r"\[\s*字体\s*[:：][^\]]*\]|【\s*字体\s*[:：][^】]*】")
 _CLOSING = re.compile(r"^(?P<label>来源|作者|责任编辑|编辑)\s*[:：]\s*(?P<value>.*)$")
+_WEEKDAY = re.compile(r"[(（]?(?:星期|周)[一二三四五六日天][)）]?")  # 2020-02-22 星期六: the date says it already
 _DATE_LABELS = ("发布时间", "发布日期", "时间", "日期")
 _VIEW_LABELS = ("阅读", "点击", "浏览")
 # A subheading line: short, and no sentence punctuation (a sentence always has some).
@@ -73,7 +74,7 @@ def parse_text(text: str, source: Path) -> Page | Skipped:
     title_at = 0 if meta_at != 0 else None
     if title_at is None or not lines:
         return Skipped(source, "没有找到标题 (no title found)")
-    title = lines[title_at]
+    title = re.sub(r"^(?:文章)?标题\s*[:：]\s*", "", lines[title_at])
     meta = _meta(lines[meta_at]) if meta_at is not None else {}
     body_lines = lines[(meta_at if meta_at is not None else title_at) + 1:]
     closing: dict[str, str] = {}
@@ -82,8 +83,8 @@ def parse_text(text: str, source: Path) -> Page | Skipped:
         body_lines.pop()
     if not body_lines:
         return Skipped(source, "没有找到正文 (no body found)")
-    date = next((meta[k] for k in _DATE_LABELS if meta.get(k)), None)
-    views = next((int(meta[k]) for k in _VIEW_LABELS if meta.get(k, "").isdigit()), None)
+    date = next((_WEEKDAY.sub("", meta[k]).strip() for k in _DATE_LABELS if meta.get(k)), None)
+    views = next((int(m[0]) for k in _VIEW_LABELS if (m := re.match(r"\d+", meta.get(k, "")))), None)
     return Page(source=source, legacy_url=None, title=title, date=date, category=category,
                 source_name=closing.get("来源") or meta.get("来源") or None,
                 author=next((d[k] for k in ("作者", "责任编辑") for d in (closing, meta) if d.get(k)), None),
