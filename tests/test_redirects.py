@@ -83,6 +83,7 @@ def test_map_and_csv(site: Path) -> None:
     ]
     assert [(w.path, w.warning) for w in warned] == [
         ("content/2021/2021-04-01-cao-gao/index.md", True), ("content/2099/2099-07-01-wei-lai/index.md", True)]
+    assert warned[0].zh == f"旧网址 /a/dangjian/2021/0401/130.html 没有加入跳转表：{DRAFT_NOTE.split(' (')[0]}。"
     before = {p: p.read_bytes() for p in paths}
     write_redirects(site, now_ns=NOW_NS)
     assert {p: p.read_bytes() for p in paths} == before, "the same site, the same bytes"

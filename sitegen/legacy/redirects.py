@@ -7,9 +7,10 @@ sitegen's own loading and validation, as a build makes them; nothing is built.
 
 A draft or an article dated in the future gets no redirect: its page does not exist yet, and its URL
 may still change (a new slug, a corrected date), while browsers keep a 301 for good. Such articles are
-listed in the CSV, and as comments in the map, with the reason; the map is made again once they are
-published. Two articles claiming one old URL, an old URL that is one of the site's new pages (a redirect
-loop), or an unusable legacy_url are errors, and then nothing is written.
+listed in the CSV, and as comments in the map, with the reason, and told to `warn`; once they are
+published the map is to be made again (`sitegen import` writes it at every run). Two articles claiming
+one old URL, an old URL that is one of the site's new pages (a redirect loop), or an unusable
+legacy_url are errors, and then nothing is written.
 
 The new URL is a path on this host (`/dangjian/2020/02/22/tianjin-du-zhan/`): the common case, where
 the old CMS and the column share the hospital's host, and a relative Location survives a proxy. An old
@@ -60,7 +61,11 @@ class Redirect:
     old: OldUrl
     new: str  # the map's value: a path on this host, or an absolute URL; "" when not redirected
     article: str  # the article's file, site-relative
-    note: str = ""  # why there is no redirect (Chinese first); "" when there is one
+    why: tuple[str, str] | None = None  # why there is no redirect (Chinese, English); None when there is one
+
+    @property
+    def note(self) -> str:
+        return f"{self.why[0]} ({self.why[1]})" if self.why else ""
 
 
 def _articles(site_dir: Path) -> tuple[SiteConfig, list[Article]]:
@@ -79,14 +84,15 @@ def _articles(site_dir: Path) -> tuple[SiteConfig, list[Article]]:
     return config, collect(parsed, drafts=True, future=True)
 
 
-def _held(article: Article, key: str, now_ns: int) -> str:
+def _held(article: Article, key: str, now_ns: int) -> tuple[str, str] | None:
+    """Why an article gets no redirect (Chinese, English); None when it gets one."""
     if article.draft:
-        return "草稿（draft: true），发布后重新生成跳转表 (a draft: no page yet)"
+        return "草稿（draft: true），发布后重新生成跳转表", "a draft: no page yet"
     if not is_due(article, now_ns):
-        return "日期在将来，到时发布后重新生成跳转表 (dated in the future: no page yet)"
+        return "日期在将来，到时发布后重新生成跳转表", "dated in the future: no page yet"
     if len(key.encode()) > MAX_KEY_BYTES:
-        return f"旧网址超过 {MAX_KEY_BYTES} 字节，nginx 无法收入 (old URL longer than {MAX_KEY_BYTES} bytes)"
-    return ""
+        return f"旧网址超过 {MAX_KEY_BYTES} 字节，nginx 无法收入", f"old URL longer than {MAX_KEY_BYTES} bytes"
+    return None
 
 
 def plan_redirects(site_dir: Path, now_ns: int | None = None) -> list[Redirect]:
@@ -112,10 +118,10 @@ def plan_redirects(site_dir: Path, now_ns: int | None = None) -> list[Redirect]:
         except OldUrlError as exc:
             problems.append(Problem(article.path, None, exc.zh, exc.en))
             continue
-        note = _held(article, old.key, now_ns)
+        why = _held(article, old.key, now_ns)
         foreign = bool(old.host) and (own is None or old.host != own[1])
-        new = "" if note else target(base + article.url, origin if foreign else "")
-        here = Redirect(old, new, article.path, note)
+        new = "" if why else target(base + article.url, origin if foreign else "")
+        here = Redirect(old, new, article.path, why)
         first = claimed.setdefault(old.folded, here)
         if first is not here:
             problems.append(Problem(
@@ -166,9 +172,9 @@ def write_redirects(site_dir: Path, warn: Callable[[Problem], None] | None = Non
     """
     redirects = plan_redirects(site_dir, now_ns)
     for r in redirects:
-        if not r.new and warn is not None:
-            warn(Problem(r.article, None, f"旧网址 {r.old.written} 没有加入跳转表：{r.note}",
-                         f"old URL {r.old.written} is not redirected: {r.note}", warning=True))
+        if r.why and warn is not None:
+            warn(Problem(r.article, None, f"旧网址 {r.old.written} 没有加入跳转表：{r.why[0]}。",
+                         f"old URL {r.old.written} is not redirected: {r.why[1]}", warning=True))
     paths = [site_dir / MAP_NAME, site_dir / CSV_NAME]
     for path, text in zip(paths, (map_text(redirects), csv_text(redirects)), strict=True):
         write_atomic(path, text)
