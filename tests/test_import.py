@@ -13,10 +13,11 @@ import yaml
 from sitegen.build import build, check_site
 from sitegen.config import parse_config
 from sitegen.errors import split_warnings
-from sitegen.legacy.model import Asset, Page
-from sitegen.legacy.report import Outcome, exit_code
+from sitegen.legacy.model import Asset, Page, Skipped
+from sitegen.legacy.report import Outcome, exit_code, markdown
 from sitegen.legacy.run import Settings, import_all
 from sitegen.legacy.sources import pages
+from sitegen.legacy.text import read_text_export
 from sitegen.legacy.write import compose
 from tests.conftest import ROOT, missing
 
@@ -81,9 +82,11 @@ def test_the_seed_imports_to_the_hand_converted_article_and_builds_every_element
     html = page.read_text("utf-8")
     for crumb in ("首页", "医院概况", "党建园地"):
         assert f">{crumb}</a>" in html
-    assert "【廉洁“微课堂”】天津:吹响督战号角 助力决战必胜</h1>" in html and "2020.02.22 18:23:45" in html
+    assert "【廉洁“微课堂”】天津:吹响督战号角 助力决战必胜</h1>" in html
+    assert '时间：<time datetime="2020-02-22T18:23:45+08:00">2020.02.22 18:23:45</time>' in html
     assert ">闻令而动 令出行随</h2>" in html and ">让监督触角延伸到最前沿</h3>" in html
-    assert "就是*********,就是" in html and "《中国纪检监察》杂志" in html and "来源" in html
+    assert html.count("</h2>") == html.count("</h3>") == 3
+    assert "就是*********,就是" in html and "来源：《中国纪检监察》杂志</p>" in html
     _check_passes(site)
 
 
@@ -261,3 +264,22 @@ def test_a_meta_line_of_another_cms_gives_its_date_views_and_source(site: Path, 
     assert (front["date"], front["source"], front["extra"]["legacy_views"]) == ("2020年2月22日", "党委办公室", 100)
     assert front["title"] == "医院召开党委会" and body == "正文。"
     assert outcome.target == "content/imported/2020/2020-02-22-yi-yuan-zhao-kai-dang-wei-hui/index.md"
+
+
+def test_a_mirrors_index_page_is_ignored_and_keeps_the_exit_code_0(site: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "mirror"
+    src.mkdir()
+    (src / "index.html").write_text("<html></html>", "utf-8")
+    shutil.copyfile(FIXTURES / "2021-07-01-zhi-bu.txt", src / "page.txt")
+
+    def read(path: Path, root: Path) -> Page | Skipped:
+        if path.suffix == ".html":
+            return Skipped(path, "非文章页：栏目列表 (not an article: a list page)")
+        return read_text_export(path, root)
+
+    monkeypatch.setattr("sitegen.legacy.run.read_page", read)
+    outcomes = _run(site, src)
+    assert [o.status for o in outcomes] == ["ignored", "imported"] and exit_code(outcomes) == 0
+    report = markdown(outcomes)
+    assert "已忽略：非文章页" in report and "不影响退出码" in report
