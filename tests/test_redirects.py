@@ -20,16 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from sitegen.errors import Problem, SiteError
+from sitegen.legacy import redirects as rd
 from sitegen.legacy.oldurls import OldUrl, OldUrlError, parse_old
-from sitegen.legacy.redirects import (
-    CSV_NAME,
-    MAP_NAME,
-    MAX_KEY_BYTES,
-    Redirect,
-    map_text,
-    plan_redirects,
-    write_redirects,
-)
 from tests.nginxserver import TIMEOUT_S, deployed, main_conf, nginx_binary, nginx_cmd, running_nginx
 
 FIXTURE = Path(__file__).parent / "sites" / "legacy"
@@ -55,17 +47,17 @@ def site(tmp_path: Path) -> Path:
 
 def test_map_and_csv(site: Path) -> None:
     warned: list[Problem] = []
-    paths = write_redirects(site, warned.append, now_ns=NOW_NS)
-    assert paths == [site / MAP_NAME, site / CSV_NAME]
-    entries = [line for line in (site / MAP_NAME).read_text(encoding="utf-8").splitlines()
+    paths = rd.write_redirects(site, warned.append, now_ns=NOW_NS)
+    assert paths == [site / rd.MAP_NAME, site / rd.CSV_NAME]
+    entries = [line for line in (site / rd.MAP_NAME).read_text(encoding="utf-8").splitlines()
                if line and not line.startswith("#")]
     assert entries == [f'"{old}" "{new}";' for old, new in LIVE.items()]
-    text = (site / MAP_NAME).read_text(encoding="utf-8")
+    text = (site / rd.MAP_NAME).read_text(encoding="utf-8")
     assert text.endswith(
         "\n# 没有跳转的旧网址 (old URLs not redirected):\n"
         f"# /a/dangjian/2021/0401/130.html  content/2021/2021-04-01-cao-gao/index.md：{DRAFT_NOTE}\n"
         f"# /a/dangjian/2099/0701/200.html  content/2099/2099-07-01-wei-lai/index.md：{FUTURE_NOTE}\n")
-    raw = (site / CSV_NAME).read_bytes()
+    raw = (site / rd.CSV_NAME).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel on a Chinese Windows needs the BOM to read UTF-8"
     assert raw.decode("utf-8-sig").split("\r\n") == [
         "old_url,new_url,article,note",
@@ -85,13 +77,13 @@ def test_map_and_csv(site: Path) -> None:
         ("content/2021/2021-04-01-cao-gao/index.md", True), ("content/2099/2099-07-01-wei-lai/index.md", True)]
     assert warned[0].zh == f"旧网址 /a/dangjian/2021/0401/130.html 没有加入跳转表：{DRAFT_NOTE.split(' (')[0]}。"
     before = {p: p.read_bytes() for p in paths}
-    write_redirects(site, now_ns=NOW_NS)
+    rd.write_redirects(site, now_ns=NOW_NS)
     assert {p: p.read_bytes() for p in paths} == before, "the same site, the same bytes"
 
 
 def test_a_future_article_is_redirected_once_due(site: Path) -> None:
     later = int(datetime.fromisoformat("2099-07-02T00:00:00+08:00").timestamp()) * 10**9
-    new = {r.old.key: r.new for r in plan_redirects(site, later)}
+    new = {r.old.key: r.new for r in rd.plan_redirects(site, later)}
     assert new["/a/dangjian/2099/0701/200.html"] == "/dangjian/2099/07/01/wei-lai/"
     assert new["/a/dangjian/2021/0401/130.html"] == "", "a draft stays out whatever the date"
 
@@ -112,13 +104,13 @@ def _add(site: Path, name: str, legacy_url: str, date: str = "2022-01-01") -> st
 def test_two_articles_claiming_one_old_url_is_an_error_and_nothing_is_written(site: Path, claim: str) -> None:
     added = _add(site, "2022-01-01-you-yi-pian", claim)
     with pytest.raises(SiteError) as caught:
-        write_redirects(site, now_ns=NOW_NS)
+        rd.write_redirects(site, now_ns=NOW_NS)
     [problem] = caught.value.problems
     assert problem.path == added and not problem.warning
     assert problem.zh.startswith(f"旧网址“{claim}”与 content/20") and "相同" in problem.zh
     assert "content/2020/2020-02-22-tianjin-du-zhan/index.md" in problem.zh or \
         "content/2021/2021-03-05-xue-xi-qiang-guo/index.md" in problem.zh
-    assert not (site / MAP_NAME).exists() and not (site / CSV_NAME).exists()
+    assert not (site / rd.MAP_NAME).exists() and not (site / rd.CSV_NAME).exists()
 
 
 def test_a_draft_claiming_a_taken_old_url_is_an_error_too(site: Path) -> None:
@@ -126,7 +118,7 @@ def test_a_draft_claiming_a_taken_old_url_is_an_error_too(site: Path) -> None:
     path = site / "content/2021/2021-04-01-cao-gao/index.md"
     path.write_text(path.read_text(encoding="utf-8").replace("2021/0401/130", "2020/0222/123"), encoding="utf-8")
     with pytest.raises(SiteError):
-        plan_redirects(site, NOW_NS)
+        rd.plan_redirects(site, NOW_NS)
 
 
 @pytest.mark.parametrize(("claim", "zh"), [
@@ -139,18 +131,18 @@ def test_a_draft_claiming_a_taken_old_url_is_an_error_too(site: Path) -> None:
 def test_unusable_old_urls_are_errors(site: Path, claim: str, zh: str) -> None:
     _add(site, "2022-01-01-you-yi-pian", claim)
     with pytest.raises(SiteError) as caught:
-        write_redirects(site, now_ns=NOW_NS)
+        rd.write_redirects(site, now_ns=NOW_NS)
     assert any(zh in p.zh for p in caught.value.problems), caught.value
-    assert not (site / MAP_NAME).exists()
+    assert not (site / rd.MAP_NAME).exists()
 
 
 def test_an_over_long_old_url_is_left_out(site: Path) -> None:
-    fits = "/" + "a" * (MAX_KEY_BYTES - 6) + ".html"
+    fits = "/" + "a" * (rd.MAX_KEY_BYTES - 6) + ".html"
     _add(site, "2022-01-01-chang", fits)
     _add(site, "2022-01-02-tai-chang", fits.replace(".html", "b.html"), date="2022-01-02")
-    new = {len(r.old.key): r for r in plan_redirects(site, NOW_NS)}
-    assert new[MAX_KEY_BYTES].new == "/dangjian/2022/01/01/chang/"
-    assert new[MAX_KEY_BYTES + 1].new == "" and "480 字节" in new[MAX_KEY_BYTES + 1].note
+    new = {len(r.old.key): r for r in rd.plan_redirects(site, NOW_NS)}
+    assert new[rd.MAX_KEY_BYTES].new == "/dangjian/2022/01/01/chang/"
+    assert new[rd.MAX_KEY_BYTES + 1].new == "" and "480 字节" in new[rd.MAX_KEY_BYTES + 1].note
 
 
 @pytest.mark.parametrize(("written", "key"), [
@@ -183,7 +175,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = Path(shutil.copytree(FIXTURE, tmp / "site"))
     subprocess.run([sys.executable, "-m", "sitegen", "build", str(site), "-o", str(tmp / "out")], check=True,
                    capture_output=True)
-    [map_file, _] = write_redirects(site, now_ns=NOW_NS)
+    [map_file, _] = rd.write_redirects(site, now_ns=NOW_NS)
     with running_nginx(tmp / "out", tmp_path_factory.mktemp("nginx"), map_file) as origin:
         yield origin
 
@@ -238,11 +230,11 @@ def test_nginx_takes_ten_thousand_long_old_urls(tmp_path: Path) -> None:
     keys = [f"/index.php?m=content&c=index&a=show&catid={i % 50}&id={i}" if i % 3 == 0 else
             f"/html/2020/{i % 1000:04d}/{i}.html" if i % 3 == 1 else
             "/html/" + "%E5%85%9A" * 8 + f"/{i}.html" for i in range(10_000)]
-    keys.append("/" + "b" * (MAX_KEY_BYTES - 1))
-    redirects = [Redirect(OldUrl(k, "", k), f"/dangjian/2020/02/22/article-{i}/", "a.md") for i, k in enumerate(keys)]
+    keys.append("/" + "b" * (rd.MAX_KEY_BYTES - 1))
+    redirects = [rd.Redirect(OldUrl(k, "", k), f"/dangjian/2020/02/22/a-{i}/", "a.md") for i, k in enumerate(keys)]
     maps = tmp_path / "maps"
     maps.mkdir()
-    (maps / MAP_NAME).write_text(map_text(redirects), encoding="utf-8")
+    (maps / rd.MAP_NAME).write_text(rd.map_text(redirects), encoding="utf-8")
     example = (Path(__file__).parent.parent / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     server_conf = tmp_path / "dangjian.conf"
     server_conf.write_text(deployed(example, 8080, tmp_path, maps), encoding="utf-8")
