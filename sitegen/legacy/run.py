@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import interrupt
 from sitegen.fileio import copy_file, write_atomic
 from sitegen.legacy.model import Page, Skipped
 from sitegen.legacy.report import NOT_ARTICLE, Outcome
@@ -40,6 +41,7 @@ def import_all(sources: list[Path], settings: Settings, shown: Callable[[Path], 
              for p in (settings.site_dir / "content").rglob("*.md")}
     outcomes = []
     for path, root in pages(sources):
+        interrupt.checkpoint()  # Ctrl-C stops between pages: each article is written whole or not at all
         try:
             page = read_page(path, root)
         except Exception as exc:  # one unreadable page must not stop the other thousand
