@@ -16,7 +16,7 @@ from sitegen.errors import split_warnings
 from sitegen.legacy.model import Asset, Page, Skipped
 from sitegen.legacy.report import Outcome, exit_code, markdown
 from sitegen.legacy.run import Settings, import_all
-from sitegen.legacy.sources import pages
+from sitegen.legacy.sources import pages, read_page
 from sitegen.legacy.text import read_text_export
 from sitegen.legacy.write import compose
 from tests.conftest import ROOT, missing
@@ -186,6 +186,7 @@ def test_sources_are_sorted_and_assets_are_not_pages(tmp_path: Path) -> None:
     (src / "notes").write_text("plain words", "utf-8")
     found = [p.relative_to(src).as_posix() for p, root in pages([src, src / "a.txt"])]
     assert found == ["a.txt", "b/2.txt", "show.php?id=3"]
+    assert "不是网页或文本导出" in read_page(src / "photo.jpg", src).reason
 
 
 def test_a_missing_image_is_left_out_with_a_warning_and_a_found_one_is_copied(site: Path, tmp_path: Path) -> None:

@@ -61,6 +61,8 @@ def looks_like_html(path: Path) -> bool:
 def read_page(path: Path, root: Path) -> Page | Skipped:
     if path.suffix.lower() in TEXT:
         return read_text_export(path, root)
+    if not is_page(path):  # named on the command line: a photo, a PDF
+        return Skipped(path, "不是网页或文本导出，没有导入 (neither a web page nor a text export)")
     try:
         # Imported lazily: the HTML reader (sitegen/legacy/html/) brings a parser a text import never needs.
         from sitegen.legacy.html import read_html
