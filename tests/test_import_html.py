@@ -160,3 +160,23 @@ def test_dates_are_what_the_writer_parses() -> None:
     for _, case in CASES:
         if case.get("date"):
             parse_date(case["date"], ZoneInfo("Asia/Shanghai"))
+
+
+def test_list_of_article_links_is_not_an_article(tmp_path: Path) -> None:
+    items = "".join(f"<li><a href='/a/{i}.html'>文章标题第{i}篇</a><span>2020-02-2{i}</span></li>" for i in range(8))
+    got = read_html(_page(tmp_path, f"<ul>{items}</ul>"), tmp_path / "site")
+    assert isinstance(got, Skipped) and got.reason.startswith("非文章页")
+
+
+def test_notice_of_attachments_is_an_article(tmp_path: Path) -> None:
+    links = "".join(f"<p><a href='/up/{i}.pdf'>附件{i}：报名表.pdf</a></p>" for i in range(6))
+    got = read_html(_page(tmp_path, f"<p>请下载以下附件：</p>{links}"), tmp_path / "site")
+    assert isinstance(got, Page)
+    assert [a.name for a in got.assets] == [f"附件{i}：报名表.pdf" for i in range(6)]
+
+
+def test_text_that_would_become_markdown_syntax_stays_text(tmp_path: Path) -> None:
+    got = read_html(_page(tmp_path, "<p>1. 不是列表</p><p>　　#不是标题</p><p>- 不是列表</p><ol><li>是列表</li></ol>"),
+                    tmp_path / "site")
+    assert isinstance(got, Page)
+    assert got.body == "1\\. 不是列表\n\n\\#不是标题\n\n\\- 不是列表\n\n1. 是列表\n"

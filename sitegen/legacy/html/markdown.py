@@ -12,7 +12,20 @@ _INDENT = re.compile(r"^[ \t\u3000\xa0]+")
 _TOKEN = "SITEGENHTMLTABLE{}X"
 
 
+# Text that would start a heading, list or quote once it opens a line: Python-Markdown takes
+# "#标题" as a heading, with no blank after the hash. Escaping it mid-line is harmless.
+_LINE_START = re.compile(r"^([\s\u3000\xa0]*)(#|>|[-+*](?=\s)|\d+(?=\.\s))")
+
+
 class _Converter(MarkdownConverter):
+    def escape(self, text: str, parent_tags: set[str]) -> str:  # type: ignore[override]
+        text = super().escape(text, parent_tags)
+        match = _LINE_START.match(text)
+        if not match or "pre" in parent_tags or "code" in parent_tags:
+            return text
+        lead, mark = match.groups()
+        return lead + (mark + "\\" if mark[0].isdigit() else "\\" + mark) + text[match.end():]
+
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:  # type: ignore[override]
         # markdownify leaves out a title that is empty; alt falls back to the caption in sitegen.
         alt = (el.get("alt") or "").strip()

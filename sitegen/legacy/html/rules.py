@@ -38,6 +38,8 @@ _EMPTY = frozenset({"未知", "佚名", "不详", "无", "admin", "-", "none", "
 _CRUMB_CLASS = re.compile(r"place|crumb|position|location|weizhi|dqwz|path", re.IGNORECASE)
 _CRUMB_TEXT = re.compile(r"当前位置|您的位置|所在位置|现在的位置|当前的位置")
 _HOME = frozenset({"首页", "网站首页", "主页", "返回首页", "home", "Home"})
+_FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|dps|ofd|zip|rar|7z|txt|jpe?g|png|gif)(?:$|\?)",
+                        re.IGNORECASE)
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||-{1,2}|—+|－)\s*")
 
 
@@ -150,14 +152,24 @@ def _category(soup: BeautifulSoup, body: Tag) -> str | None:
     return None
 
 
+def _listing(el: Tag) -> bool:
+    """Mostly links to pages: a column's list of articles or a home page, not an article.
+
+    Links to files do not count: a notice may be little more than its five attachments.
+    """
+    links = [a for a in el.find_all("a") if _text(a) and not _FILE_LINK.search(str(a.get("href") or ""))]
+    words = len(_text(el)) or 1
+    return len(links) >= 5 and sum(len(_text(a)) for a in links) / words > 0.3
+
+
 def find(soup: BeautifulSoup) -> Found | None:
     """The article, or None when the page has none (a list or index page)."""
     for rule, body_selector, title_selector in RULES:
-        bodies = [el for el in soup.select(body_selector) if _text(el) or el.find("img")]
+        bodies = [el for el in soup.select(body_selector) if (_text(el) or el.find("img")) and not _listing(el)]
         if bodies:
             return _found(soup, rule, bodies[0], title_selector)
     block = _best_block(soup)
-    if block is None:
+    if block is None or _listing(block):
         return None
     return _found(soup, "paragraphs", block, None)
 
