@@ -93,7 +93,7 @@ def test_the_seed_imports_to_the_hand_converted_article_and_builds_every_element
 def test_a_text_export_keeps_its_category_date_author_and_literal_markup(site: Path) -> None:
     [outcome] = _run(site, FIXTURES / "2021-07-01-zhi-bu.txt")
     assert outcome.status == "imported"
-    folder = "2021-07-01-di-yi-dang-zhi-bu-kai-zhan-qi-yi-zhu-ti-dang-ri-huo-dong"
+    folder = "2021-07-01-di-yi-dang-zhi-bu-kai-zhan-qi-yi-zhu-ti-dang-ri-huo"
     assert outcome.target == f"content/imported/2021/{folder}/index.md"
     front, body = _split(site / outcome.target)
     assert front["category"] == "支部风采" and front["date"] == "2021年7月1日 09:30"
@@ -242,7 +242,7 @@ def test_pages_of_one_old_url_are_one_article_and_its_photo_is_copied_beside_it(
 
 
 def test_a_name_already_taken_gets_a_suffix_never_a_url_clash(site: Path, tmp_path: Path) -> None:
-    folder = "2021-07-01-di-yi-dang-zhi-bu-kai-zhan-qi-yi-zhu-ti-dang-ri-huo-dong"
+    folder = "2021-07-01-di-yi-dang-zhi-bu-kai-zhan-qi-yi-zhu-ti-dang-ri-huo"
     hand = site / "content" / "2021" / f"{folder}.md"  # written by hand elsewhere, same date and title
     hand.parent.mkdir(parents=True)
     hand.write_text("---\ntitle: 手写的\ndate: 2021-07-01\ncategory: 党建园地\n---\n\n正文。\n", "utf-8")
@@ -284,3 +284,16 @@ def test_a_mirrors_index_page_is_ignored_and_keeps_the_exit_code_0(site: Path, t
     assert [o.status for o in outcomes] == ["ignored", "imported"] and exit_code(outcomes) == 0
     report = markdown(outcomes)
     assert "已忽略：非文章页" in report and "不影响退出码" in report
+
+
+def test_eleven_pages_of_one_long_title_get_eleven_urls(site: Path, tmp_path: Path) -> None:
+    if not SEED.is_file():
+        missing(f"the seed export {SEED} is not on this machine")
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(11):  # -10 and -11 must survive the 60-character cut of a slug
+        (src / f"p{n:02d}.txt").write_text(SEED.read_text("utf-8").replace("决战必胜", f"决战必胜{n}", 1), "utf-8")
+    outcomes = _run(site, src)
+    assert [o.status for o in outcomes] == ["imported"] * 11
+    assert outcomes[-1].target.endswith("-du-zhan-hao-11/index.md")
+    _check_passes(site)

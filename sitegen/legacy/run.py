@@ -17,6 +17,7 @@ from sitegen.legacy.report import NOT_ARTICLE, Outcome
 from sitegen.legacy.sources import pages, read_page
 from sitegen.legacy.write import Article, compose, edited_by_hand, imported_articles
 from sitegen.model import SiteConfig
+from sitegen.slugs import slug_from_filename
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def import_all(sources: list[Path], settings: Settings, shown: Callable[[Path], 
                 known.setdefault(f"{key}:{extra[key]}", path)
     taken: set[Path] = set()
     # Names of the articles already there: a new one named alike would get the same URL (a clash).
-    names = {(p.parent.name if p.name == "index.md" else p.stem).casefold()
+    names = {_url_key(p.parent.name if p.name == "index.md" else p.stem)
              for p in (settings.site_dir / "content").rglob("*.md")}
     outcomes = []
     for path, root in pages(sources):
@@ -84,7 +85,7 @@ def _one(page: Page | Skipped, legacy_source: str, known: dict[str, Path], used:
                        ("与本次导入的另一页是同一篇文章（旧网址相同） (the same article as another page imported)",))
     if target is None:
         target = _free(settings.into / article.year, article.folder_name, names)
-        names.add(target.parent.name.casefold())
+        names.add(_url_key(target.parent.name))
     taken.add(target)
     known.update(dict.fromkeys(keys, target))
     rel = _shown(target, settings)
@@ -115,12 +116,17 @@ def _shown(target: Path, settings: Settings) -> str:
     return target.relative_to(settings.site_dir).as_posix() if target.is_relative_to(settings.site_dir) else str(target)
 
 
+def _url_key(name: str) -> str:
+    """What of a file or folder name ends up in its URL (the date, the slug as sitegen derives it)."""
+    return f"{name[:10]}/{slug_from_filename(name)}"
+
+
 def _free(parent: Path, name: str, names: set[str]) -> Path:
     """<parent>/<name>/index.md, or <name>-2, -3 … when an article of that name is there or imported before it."""
     n = 1
     while True:
         folder = parent / (name if n == 1 else f"{name}-{n}")
-        if folder.name.casefold() not in names and not folder.exists():
+        if _url_key(folder.name) not in names and not folder.exists():
             return folder / "index.md"
         n += 1
 

@@ -24,7 +24,7 @@ from sitegen.errors import split_warnings
 from sitegen.frontmatter import split
 from sitegen.legacy.model import Page
 from sitegen.model import SiteConfig
-from sitegen.slugs import make_slug
+from sitegen.slugs import MAX_LENGTH, make_slug
 from sitegen.validate import KEYS, article_from
 
 _HASH_LINE = re.compile(r"^  legacy_hash: sha256:[0-9a-f]{16}\n", re.MULTILINE)
@@ -107,8 +107,14 @@ def compose(page: Page, category: str, legacy_source: str, config: SiteConfig) -
     problems = _problems(text, category, config)
     if problems:  # never write what the build would refuse: an importer bug, reported as such
         return f"生成的文章无效，请报告此问题：{problems} (the article written would be invalid: a bug)"
-    folder = f"{when:%Y-%m-%d}-{make_slug(page.title) or 'article'}"
+    folder = f"{when:%Y-%m-%d}-{_short(make_slug(page.title)) or 'article'}"
     return Article(text, folder, f"{when:%Y}", tuple(copies), tuple(warnings))
+
+
+def _short(slug: str) -> str:
+    """The slug cut at a word to leave room for a -2 … -9999 within the 60 characters a slug may have."""
+    room = MAX_LENGTH - 5
+    return slug if len(slug) <= room else slug[:room].rsplit("-", 1)[0]
 
 
 def _text(front: dict[str, Any], body: str) -> str:
