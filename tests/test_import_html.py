@@ -180,3 +180,16 @@ def test_text_that_would_become_markdown_syntax_stays_text(tmp_path: Path) -> No
                     tmp_path / "site")
     assert isinstance(got, Page)
     assert got.body == "1\\. 不是列表\n\n\\#不是标题\n\n\\- 不是列表\n\n1. 是列表\n"
+
+
+def test_heading_and_date_line_inside_the_body_container(tmp_path: Path) -> None:
+    page = tmp_path / "a.html"
+    page.write_text("<html><head><title>医院举办健康讲座 - 新闻</title></head><body><article><header>"
+                    "<h1>医院举办健康讲座</h1><p>2021-05-06 作者：李四 来源：宣传科</p></header>"
+                    "<p>正文第一段，医院举办健康讲座，邀请专家讲解慢病管理。</p><video src='/v/1.mp4'></video>"
+                    "</article></body></html>", encoding="utf-8")
+    got = read_html(page, tmp_path)
+    assert isinstance(got, Page)
+    assert (got.title, got.date, got.author, got.source_name) == ("医院举办健康讲座", "2021-05-06", "李四", "宣传科")
+    assert got.body == "正文第一段，医院举办健康讲座，邀请专家讲解慢病管理。\n"
+    assert got.warnings == ("视频或嵌入内容未导入：/v/1.mp4（video or embedded frame not imported: /v/1.mp4）",)

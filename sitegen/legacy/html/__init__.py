@@ -37,7 +37,9 @@ def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page
         return Skipped(path, "非文章页：没有找到标题和正文（not an article page: no title and body found）")
     mirror = origin.host_dir(path, root)
     url = origin.legacy_url(path, mirror, soup, text)
-    editor = body.clean(found.body)
+    for el in found.header:
+        el.decompose()
+    cleaned = body.clean(found.body)
     place = assets.Place(page=path, root=mirror.parent if mirror else root, host_dir=mirror,
                          host=origin.host_of(mirror, url))
     refs = [(el.name, str(el.get("src" if el.name == "img" else "href") or "").strip(), el.get_text(" ").strip())
@@ -50,13 +52,14 @@ def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page
         if ref in names:
             el[attr] = names[ref]
     markdown = to_markdown(found.body, converter)
-    notes = list(warnings)
+    notes = list(warnings) + [f"视频或嵌入内容未导入：{src}（video or embedded frame not imported: {src}）"
+                              for src in cleaned.dropped]
     if found.date is None:
         notes.insert(0, "未找到发布时间（no publish date found）")
     if not markdown.strip():
         notes.insert(0, "正文为空（the body is empty）")
     return Page(
         source=path, legacy_url=url, title=found.title, date=found.date, category=found.category,
-        source_name=found.source_name, author=found.author or editor, body=markdown, assets=found_assets,
+        source_name=found.source_name, author=found.author or cleaned.editor, body=markdown, assets=found_assets,
         views=found.views, rule=found.rule, warnings=tuple(notes),
     )

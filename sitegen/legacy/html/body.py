@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bs4 import Comment, NavigableString, Tag
 
 _DROP = ("script", "style", "noscript", "iframe", "form", "input", "button", "select", "textarea",
-         "object", "embed", "ins", "link", "meta", "map")
+         "object", "embed", "video", "audio", "ins", "link", "meta", "map")
 # Share widgets (JiaThis, bShare, Baidu share), 顶/踩 boxes, 上一篇/下一篇 and print boxes, by class or id.
 _CHROME_NAME = re.compile(r"share|jiathis|bdshare|digg|prenext|pre_next|page_?next|fenxiang|dayin|print|"
                           r"Article-Tool|articlebook|context|handle", re.IGNORECASE)
@@ -29,6 +30,15 @@ _KEEP_ATTRS = {"img": ("src", "alt", "title"), "a": ("href",), "td": ("colspan",
 def _words(el: Tag | NavigableString) -> str:
     text = el.get_text("") if isinstance(el, Tag) else str(el)
     return re.sub(r"[\s\xa0\u3000]+", " ", text).strip()
+
+
+def _media(body: Tag) -> list[str]:
+    """Videos and embedded frames: not carried over, so named in a warning."""
+    out = []
+    for el in body.find_all(["video", "iframe", "embed", "object"]):
+        src = el.get("src") or el.get("data") or (el.find("source") or {}).get("src") or el.name
+        out.append(str(src))
+    return out
 
 
 def _drop_chrome(body: Tag) -> None:
@@ -129,11 +139,18 @@ def _simplify(body: Tag) -> None:
         el.attrs = {k: v for k, v in el.attrs.items() if k in keep}
 
 
-def clean(body: Tag) -> str | None:
-    """Cleans `body` in place; returns the 责任编辑 it named, if any."""
+@dataclass(frozen=True)
+class Cleaned:
+    editor: str | None  # the 责任编辑 the body named
+    dropped: tuple[str, ...]  # videos and frames left out, by their src
+
+
+def clean(body: Tag) -> Cleaned:
+    """Cleans `body` in place."""
+    dropped = tuple(_media(body))
     _drop_chrome(body)
     editor = _take_editor(body)
     _unwrap_layout_tables(body)
     _captions(body)
     _simplify(body)
-    return editor
+    return Cleaned(editor, dropped)

@@ -27,6 +27,7 @@ _LABELS = (r"发布时间|发布日期|更新时间|发表时间|时间|日期|�
            r"责任编辑|编辑|点击数|点击|浏览次数|浏览|阅读|访问量|评论")
 _DATE_LABELLED = re.compile(rf"(?:发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]?\s*({_DATE})")
 _DATE_ANY = re.compile(_DATE)
+_LABELLED = re.compile(rf"(?:{_LABELS})\s*[:：]")
 _VIEWS = re.compile(r"(?:点击数|点击|浏览次数|浏览|阅读|访问量)\s*[:：]?\s*(\d+)")
 # A value runs to the next blank or the next label ("来源：本院作者：张三" has no blank between).
 _VALUE = rf"\s*[:：]\s*([^\s:：|()（）]+?)(?=\s|\||(?:{_LABELS})\s*[:：]|$)"
@@ -55,6 +56,9 @@ class Found:
     author: str | None
     category: str | None
     views: int | None
+    header: tuple[Tag, ...] = ()  # the heading and date line, when the template put them inside the body
+
+
 
 
 def _text(el: Tag) -> str:
@@ -174,16 +178,32 @@ def find(soup: BeautifulSoup) -> Found | None:
     return _found(soup, "paragraphs", block, None)
 
 
+def _inner_header(heading: Tag) -> tuple[str, tuple[Tag, ...]]:
+    """The heading and the short lines after it holding a date or labels (<article><h1><p class=meta>…)."""
+    if heading.parent is not None and heading.parent.name == "header":
+        return _text(heading.parent), (heading.parent,)
+    parts: list[Tag] = [heading]
+    sib = heading.find_next_sibling()
+    while sib is not None and len(_text(sib)) < 150 and (_DATE_ANY.search(_text(sib)) or _LABELLED.search(_text(sib))):
+        parts.append(sib)
+        sib = sib.find_next_sibling()
+    return " ".join(_text(el) for el in parts[1:]), tuple(parts)
+
+
 def _found(soup: BeautifulSoup, rule: str, body: Tag, title_selector: str | None) -> Found | None:
     title, heading = _title(soup, title_selector)
     if not title:
         return None
-    info = _between(heading, body) if heading is not None else ""
+    header: tuple[Tag, ...] = ()
+    if heading is not None and body in heading.parents:
+        info, header = _inner_header(heading)
+    else:
+        info = _between(heading, body) if heading is not None else ""
     tail = _text(body)[-200:]  # DedeCMS prints (责任编辑：…) after the body, inside its container
     views = _VIEWS.search(info)
     return Found(
         rule=rule, title=title, body=body, date=_date(info),
         source_name=_field(_SOURCE, info),
         author=_field(_AUTHOR, info) or _field(_EDITOR, info) or _field(_EDITOR, tail),
-        category=_category(soup, body), views=int(views.group(1)) if views else None,
+        category=_category(soup, body), views=int(views.group(1)) if views else None, header=header,
     )
