@@ -193,3 +193,22 @@ def test_heading_and_date_line_inside_the_body_container(tmp_path: Path) -> None
     assert (got.title, got.date, got.author, got.source_name) == ("医院举办健康讲座", "2021-05-06", "李四", "宣传科")
     assert got.body == "正文第一段，医院举办健康讲座，邀请专家讲解慢病管理。\n"
     assert got.warnings == ("视频或嵌入内容未导入：/v/1.mp4（video or embedded frame not imported: /v/1.mp4）",)
+
+
+def test_absolute_same_site_and_lazy_loaded_photos_in_a_mirror(tmp_path: Path) -> None:
+    host = tmp_path / "www.dyrmyy.cn"
+    (host / "uploads").mkdir(parents=True)
+    (host / "uploads/a.jpg").write_bytes(b"jpeg")
+    (host / "uploads/b.jpg").write_bytes(b"jpeg")
+    page = host / "a" / "1.html"
+    page.parent.mkdir()
+    page.write_text("<html><head><title>标题一二三四</title></head><body><h1>标题一二三四</h1><div>时间：2020-02-22</div>"
+                    "<div id='zoom'><p>正文。</p><p><img src='http://dyrmyy.cn/uploads/a.jpg'></p>"
+                    "<p><img src='/images/loading.gif' data-original='/uploads/b.jpg'></p>"
+                    "<p><img src='http://other.cn/c.jpg'></p></div></body></html>", encoding="utf-8")
+    got = read_html(page, tmp_path)
+    assert isinstance(got, Page)
+    assert [(a.name, a.source) for a in got.assets] == [("a.jpg", host / "uploads/a.jpg"),
+                                                        ("b.jpg", host / "uploads/b.jpg")]
+    assert got.body == "正文。\n\n![](a.jpg)\n\n![](b.jpg)\n\n![](http://other.cn/c.jpg)\n"
+    assert got.warnings == ("图片不在本站，未复制：http://other.cn/c.jpg（image on another site, not copied: http://other.cn/c.jpg）",)

@@ -44,12 +44,18 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _bare(host: str) -> str:
+    """www.dyrmyy.cn and dyrmyy.cn are one site; so is :80."""
+    host = host.lower().removesuffix(":80")
+    return host.removeprefix("www.")
+
+
 def candidates(ref: str, place: Place) -> list[Path] | None:
     """Files that `ref` may be, best first; None when it points at another site (left as a link)."""
     url = urlsplit(ref.strip())
     if url.scheme not in {"", "http", "https"}:
         return None
-    same_site = not url.netloc or (place.host is not None and url.netloc.lower() == place.host.lower())
+    same_site = not url.netloc or (place.host is not None and _bare(url.netloc) == _bare(place.host))
     if url.netloc and not same_site:
         return None
     if url.path.startswith("/"):

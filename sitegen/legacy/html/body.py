@@ -21,6 +21,7 @@ _EDITOR = re.compile(r"[(（]\s*责任编辑\s*[:：]\s*([^)）]*?)\s*[)）]")
 _EDITOR_LINE = re.compile(r"^[(（【\[]?\s*责任编辑\s*[:：]\s*([^\s)）】\]]+)\s*[)）】\]]?$")
 _CAPTION = re.compile(r"^[（(]?\s*(?:图为|图片为|图[:：]|上图[:：]?|下图[:：]?|▲)")
 _EDITOR_ICON = re.compile(r"fileTypeImages/icon_|/images/fileicon/|/e/data/images/ico/", re.IGNORECASE)
+_LAZY = ("data-original", "data-src", "data-lazy-src", "data-echo", "original")
 _UNWRAP = ("font", "span", "o:p", "u", "small", "big", "label", "section", "abbr", "nobr")
 _BLOCKS = frozenset({"p", "div", "center", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 _KEEP_ATTRS = {"img": ("src", "alt", "title"), "a": ("href",), "td": ("colspan", "rowspan"),
@@ -126,6 +127,10 @@ def _captions(body: Tag) -> None:
 
 
 def _simplify(body: Tag) -> None:
+    for img in body.find_all("img"):
+        lazy = next((img[k] for k in _LAZY if img.get(k)), None)
+        if lazy:  # lazy-loading themes put a spinner in src and the photo in data-original
+            img["src"] = lazy
     for el in body.find_all("a"):
         imgs = el.find_all("img")
         if imgs and not _words(el):  # a photo linked to itself (or to a bigger copy): the photo alone
