@@ -212,3 +212,18 @@ def test_absolute_same_site_and_lazy_loaded_photos_in_a_mirror(tmp_path: Path) -
                                                         ("b.jpg", host / "uploads/b.jpg")]
     assert got.body == "正文。\n\n![](a.jpg)\n\n![](b.jpg)\n\n![](http://other.cn/c.jpg)\n"
     assert got.warnings == ("图片不在本站，未复制：http://other.cn/c.jpg（image on another site, not copied: http://other.cn/c.jpg）",)
+
+
+def test_date_from_the_old_url_when_the_page_has_none(tmp_path: Path) -> None:
+    page = tmp_path / "www.dyrmyy.cn" / "html" / "2020" / "0222" / "123.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html><head><title>标题一二三四</title></head><body><h1>标题一二三四</h1>"
+                    "<div id='zoom'><p>正文。</p></div></body></html>", encoding="utf-8")
+    got = read_html(page, tmp_path)
+    assert isinstance(got, Page) and got.date == "2020-02-22"
+    assert got.warnings == ("页面上没有发布时间，取自旧网址：2020-02-22"
+                            "（no date on the page; taken from the old URL）",)
+    page.rename(tmp_path / "x.html")
+    got = read_html(tmp_path / "x.html", tmp_path)
+    assert isinstance(got, Page) and got.date is None
+    assert got.warnings == ("未找到发布时间（no publish date found）",)

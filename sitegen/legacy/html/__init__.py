@@ -7,6 +7,7 @@ photos and attachments it references resolved on disk.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -16,6 +17,9 @@ from sitegen.legacy.html.markdown import to_markdown
 from sitegen.legacy.model import Page, Skipped
 
 __all__ = ["read_html"]
+
+# DedeCMS, PHPCMS and EmpireCMS file articles under the day they were published: /2020/0222/123.html
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(\d{2})[/-]?(\d{2})/")
 
 
 def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page | Skipped:
@@ -54,12 +58,17 @@ def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page
     markdown = to_markdown(found.body, converter)
     notes = list(warnings) + [f"视频或嵌入内容未导入：{src}（video or embedded frame not imported: {src}）"
                               for src in cleaned.dropped]
-    if found.date is None:
+    date = found.date
+    url_date = _URL_DATE.search(url or "")
+    if date is None and url_date:
+        date = "-".join(url_date.groups())
+        notes.insert(0, f"页面上没有发布时间，取自旧网址：{date}（no date on the page; taken from the old URL）")
+    elif date is None:
         notes.insert(0, "未找到发布时间（no publish date found）")
     if not markdown.strip():
         notes.insert(0, "正文为空（the body is empty）")
     return Page(
-        source=path, legacy_url=url, title=found.title, date=found.date, category=found.category,
+        source=path, legacy_url=url, title=found.title, date=date, category=found.category,
         source_name=found.source_name, author=found.author or cleaned.editor, body=markdown, assets=found_assets,
         views=found.views, rule=found.rule, warnings=tuple(notes),
     )
