@@ -227,3 +227,12 @@ def test_date_from_the_old_url_when_the_page_has_none(tmp_path: Path) -> None:
     got = read_html(tmp_path / "x.html", tmp_path)
     assert isinstance(got, Page) and got.date is None
     assert got.warnings == ("未找到发布时间（no publish date found）",)
+
+
+def test_a_wrapper_named_print_is_not_taken_for_the_print_button(tmp_path: Path) -> None:
+    text = "医院党委召开党史学习教育动员大会，全院各党支部书记、中层干部和党员代表共120余人参加会议。" * 3
+    got = read_html(_page(tmp_path, f"<div id='printContent'><p>{text}</p><p><img src='a.jpg'></p></div>"
+                                    "<div class='bdsharebuttonbox'><img src='wx.png'><a>微信</a></div>"),
+                    tmp_path / "site")
+    assert isinstance(got, Page)
+    assert got.body == f"{text}\n\n![](a.jpg)\n"

@@ -9,9 +9,10 @@ from bs4 import Comment, NavigableString, Tag
 
 _DROP = ("script", "style", "noscript", "iframe", "form", "input", "button", "select", "textarea",
          "object", "embed", "video", "audio", "ins", "link", "meta", "map")
-# Share widgets (JiaThis, bShare, Baidu share), 顶/踩 boxes, 上一篇/下一篇 and print boxes, by class or id.
-_CHROME_NAME = re.compile(r"share|jiathis|bdshare|digg|prenext|pre_next|page_?next|fenxiang|dayin|print|"
-                          r"Article-Tool|articlebook|context|handle", re.IGNORECASE)
+# Share widgets (JiaThis, bShare, Baidu share) and 顶/踩 boxes, icons and all; 上一篇/下一篇 and print boxes
+# only when they hold no photo. By class or id.
+_SHARE_NAME = re.compile(r"share|jiathis|bdshare|digg|fenxiang|Article-Tool", re.IGNORECASE)
+_CHROME_NAME = re.compile(r"prenext|pre_next|page_?next|dayin|print|articlebook|context|handle", re.IGNORECASE)
 _CHROME_TEXT = re.compile(
     r"^(?:[【\[(（]?\s*(?:打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|返回顶部|返回列表|返回|收藏本页|"
     r"加入收藏|收藏|推荐给朋友|分享到[:：]?|字体[:：]?\s*大\s*中\s*小|[大中小])\s*[】\])）]?\s*[|/]?\s*)+$")
@@ -54,7 +55,11 @@ def _drop_chrome(body: Tag) -> None:
             continue
         name = " ".join([*el.get("class", []), el.get("id") or ""])
         words = _words(el)
-        if (name.strip() and _CHROME_NAME.search(name)) or (words and _CHROME_TEXT.match(words)) \
+        # By name only when small: a theme's <div id="printContent"> may wrap the whole article.
+        named = name.strip() and len(words) < 200 and (_SHARE_NAME.search(name)
+                                                       or (_CHROME_NAME.search(name) and not el.find("img")))
+        if named \
+                or (words and _CHROME_TEXT.match(words)) \
                 or (words and len(words) < 80 and (_PRENEXT.match(words) or _COUNTER.match(words))
                     and not el.find("img")):
             el.decompose()
