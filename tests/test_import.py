@@ -297,3 +297,27 @@ def test_eleven_pages_of_one_long_title_get_eleven_urls(site: Path, tmp_path: Pa
     assert [o.status for o in outcomes] == ["imported"] * 11
     assert outcomes[-1].target.endswith("-du-zhan-hao-11/index.md")
     _check_passes(site)
+
+
+def _legacy_article(site: Path, name: str, old_url: str, extra: str = "") -> None:
+    path = site / "content" / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {name}\ndate: 2019-05-01 09:00\ncategory: 党建园地\n{extra}"
+                    f"extra:\n  legacy_url: {old_url}\n---\n\n正文。\n", "utf-8")
+
+
+def test_the_redirect_map_is_remade_and_says_what_it_leaves_out(site: Path) -> None:
+    source = FIXTURES / sorted(p.name for p in FIXTURES.glob("*.txt"))[0]
+    _legacy_article(site, "old-a", "/html/2019/0501/1.html")
+    _legacy_article(site, "old-draft", "/html/2019/0501/2.html", "draft: true\n")
+    done = _cli(site, str(source))
+    assert "legacy-redirects.map" in done.stdout, done.stdout + done.stderr
+    assert "/dangjian/" in (site / "legacy-redirects.map").read_text("utf-8")
+    assert "old-draft" in done.stderr  # left out of the map, and said so
+    # Two articles claiming one old URL: the articles are in, the map is not remade, exit 1.
+    _legacy_article(site, "old-b", "/html/2019/0501/1.html")
+    before = (site / "legacy-redirects.map").read_bytes()
+    again = _cli(site, str(source))
+    assert again.returncode == 1 and "跳转表没有更新" in again.stderr
+    assert "old-a" in again.stderr and "old-b" in again.stderr
+    assert (site / "legacy-redirects.map").read_bytes() == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,9 +66,24 @@ def run(args: argparse.Namespace) -> int:
         return report.exit_code(outcomes)
     write_atomic(site_dir / REPORT, report.markdown(outcomes))
     print(f"导入报告：{site_dir / REPORT} (report written)")
-    if importlib.util.find_spec("sitegen.legacy.redirects") is not None:
-        from sitegen.legacy.redirects import write_redirects
+    return max(report.exit_code(outcomes), _redirects(site_dir))
 
-        for path in write_redirects(site_dir):
-            print(f"旧网址跳转表：{path} (redirect map written)")
-    return report.exit_code(outcomes)
+
+def _redirects(site_dir: Path) -> int:
+    """The map of old URLs is remade from every article, so it never holds a page that is gone."""
+    from sitegen.legacy.redirects import write_redirects
+
+    def warn(problem: Problem) -> None:  # a draft or future article: no redirect to a page not yet there
+        print(problem.format(), file=sys.stderr)
+
+    try:
+        written = write_redirects(site_dir, warn)
+    except SiteError as exc:  # the articles are in; only the map could not be made
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        print("文章已导入，但旧网址跳转表没有更新：请按上面的提示修改后重新运行 sitegen import。"
+              "(articles imported; the redirect map was not written)", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"旧网址跳转表：{path} (redirect map written)")
+    return 0
