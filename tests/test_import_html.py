@@ -236,3 +236,27 @@ def test_a_wrapper_named_print_is_not_taken_for_the_print_button(tmp_path: Path)
                     tmp_path / "site")
     assert isinstance(got, Page)
     assert got.body == f"{text}\n\n![](a.jpg)\n"
+
+
+def test_article_split_over_pages_is_one_article(tmp_path: Path) -> None:
+    folder = tmp_path / "www.dyrmyy.cn" / "a"
+    folder.mkdir(parents=True)
+
+    def write(name: str, text: str) -> None:
+        (folder / name).write_text(
+            "<html><head><title>长文章标题</title></head><body><div class='viewbox'>"
+            "<div class='title'><h2>长文章标题</h2></div><div class='info'>时间:2020-02-22</div>"
+            f"<div class='content'><p>{text}</p></div><div class='dede_pages'>"
+            "<ul class='pagelist'><li><a href='123.html'>1</a></li><li><a href='123_2.html'>2</a></li>"
+            "<li><a href='123_3.html'>3</a></li></ul></div></div></body></html>", encoding="utf-8")
+
+    write("123.html", "第一页。")
+    write("123_2.html", "第二页。")
+    write("123_3.html", "第三页。")
+    got = read_html(folder / "123.html", tmp_path)
+    assert isinstance(got, Page) and got.body == "第一页。\n\n第二页。\n\n第三页。\n"
+    later = read_html(folder / "123_2.html", tmp_path)
+    assert isinstance(later, Skipped) and later.reason.startswith("非文章页：分页文章的续页，已并入 123.html")
+    (folder / "123_3.html").unlink()  # a page wget did not get: the link is left, nothing is invented
+    got = read_html(folder / "123.html", tmp_path)
+    assert isinstance(got, Page) and got.body == "第一页。\n\n第二页。\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from sitegen.legacy.html import assets, body, encoding, origin, rules
+from sitegen.legacy.html import assets, body, encoding, origin, pages, rules
 from sitegen.legacy.html.markdown import to_markdown
 from sitegen.legacy.model import Page, Skipped
 
@@ -39,6 +39,11 @@ def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page
     found = rules.find(soup)
     if found is None:
         return Skipped(path, "非文章页：没有找到标题和正文（not an article page: no title and body found）")
+    first = pages.first_page(path)
+    if first is not None:
+        return Skipped(path, f"非文章页：分页文章的续页，已并入 {first.name}"
+                             f"（a later page of {first.name}, merged into it）")
+    merged = pages.merge(found.body, found.rule, pages.continuations(path, soup))
     mirror = origin.host_dir(path, root)
     url = origin.legacy_url(path, mirror, soup, text)
     for el in found.header:
@@ -56,7 +61,7 @@ def read_html(path: Path, root: Path, *, converter: str = "markdownify") -> Page
         if ref in names:
             el[attr] = names[ref]
     markdown = to_markdown(found.body, converter)
-    notes = list(warnings) + [f"视频或嵌入内容未导入：{src}（video or embedded frame not imported: {src}）"
+    notes = merged + list(warnings) + [f"视频或嵌入内容未导入：{src}（video or embedded frame not imported: {src}）"
                               for src in cleaned.dropped]
     date = found.date
     url_date = _URL_DATE.search(url or "")
