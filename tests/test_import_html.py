@@ -101,6 +101,10 @@ def test_wget_query_file_name_is_the_legacy_url(tmp_path: Path) -> None:
         assert isinstance(got, Page)
         assert got.legacy_url == "/plus/view.php?aid=125"
         assert [a.source is not None for a in got.assets] == [True, True]
+    shutil.copy(host / "plus/view.php?aid=125", host / "index.php?id=1")
+    for root in (tmp_path, host):
+        got = read_html(host / "index.php?id=1", root)
+        assert isinstance(got, Page) and got.legacy_url == "/index.php?id=1"
 
 
 def _page(tmp_path: Path, body: str) -> Path:

@@ -24,7 +24,7 @@ def host_dir(path: Path, root: Path) -> Path | None:
         return None
     if len(parts) > 1 and _HOST.match(parts[0]):
         return root / parts[0]
-    if len(parts) > 1 and _HOST.match(root.name):
+    if parts and _HOST.match(root.name):  # root is the host folder: even its own index.php?id=1
         return root
     return None
 
