@@ -127,7 +127,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "check":
         # The build's warnings (no alt text, a scheduled article) are shown as build shows them, but pass.
-        problems, warnings = split_warnings(check_site(site_dir, drafts=args.drafts, future=args.future))
+        from sitegen.legacy.redirects import stale
+
+        found = [*check_site(site_dir, drafts=args.drafts, future=args.future), stale(site_dir)]
+        problems, warnings = split_warnings(p for p in found if p is not None)
         for warning in warnings:
             print(warning.format(), file=sys.stderr)
         if problems:

@@ -321,3 +321,21 @@ def test_the_redirect_map_is_remade_and_says_what_it_leaves_out(site: Path) -> N
     assert again.returncode == 1 and "跳转表没有更新" in again.stderr
     assert "old-a" in again.stderr and "old-b" in again.stderr
     assert (site / "legacy-redirects.map").read_bytes() == before
+
+
+def test_check_says_when_the_redirect_map_is_stale_and_import_alone_remakes_it(site: Path) -> None:
+    _legacy_article(site, "old-draft", "/html/2019/0501/2.html", "draft: true\n")
+    assert _cli(site).returncode == 0  # no SOURCE: only the map
+    assert "2.html" in (site / "legacy-redirects.map").read_text("utf-8")
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sitegen", "check", str(site)], capture_output=True, text=True)
+
+    assert check().returncode == 0 and "跳转表已过时" not in check().stderr
+    draft = site / "content" / "old-draft.md"
+    draft.write_text(draft.read_text("utf-8").replace("draft: true\n", ""), "utf-8")  # it goes out
+    stale = check()
+    assert stale.returncode == 0 and "legacy-redirects.map: 警告：旧网址跳转表已过时" in stale.stderr
+    assert _cli(site).returncode == 0
+    assert '"/dangjian/2019/05/01/' in (site / "legacy-redirects.map").read_text("utf-8")
+    assert "跳转表已过时" not in check().stderr

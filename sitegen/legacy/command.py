@@ -16,8 +16,9 @@ def add_parser(commands: Any) -> None:
     text = ("把旧网站的文章（纯文本导出、另存的网页、整站镜像）导入为文件夹文章，并写出导入报告 import-report.md "
             "(import legacy CMS pages as folder articles and write import-report.md)")
     p = commands.add_parser("import", help="导入旧网站的文章 (import articles from the old CMS)", description=text)
-    p.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
-                   help="文件或文件夹（含子文件夹） (a file, or a folder taken recursively)")
+    p.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                   help="文件或文件夹（含子文件夹）；不给时只重写旧网址跳转表 "
+                        "(a file, or a folder taken recursively; none: only rewrite the redirect map)")
     p.add_argument("--category", help="全部导入到这个栏目（默认：按原页面的位置导航，不在 site.yaml 中时归入栏目首页） "
                                       "(file every page under this category; default: its breadcrumb's)")
     p.add_argument("--into", type=Path, default=Path("content/imported"),
@@ -39,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
     from sitegen.legacy.run import Settings, import_all
 
     site_dir: Path = args.site_dir
+    if not args.sources:
+        print("没有给出要导入的文件：只重写旧网址跳转表。(no SOURCE given: rewriting the redirect map only)")
+        return _redirects(site_dir)
     missing = [s for s in args.sources if not s.exists()]
     if missing:
         print("sitegen import：错误：找不到 " + "、".join(map(str, missing)) + " (no such file or folder)",

@@ -179,3 +179,22 @@ def write_redirects(site_dir: Path, warn: Callable[[Problem], None] | None = Non
     for path, text in zip(paths, (map_text(redirects), csv_text(redirects)), strict=True):
         write_atomic(path, text)
     return paths
+
+
+def stale(site_dir: Path, now_ns: int | None = None) -> Problem | None:
+    """A warning when the map IT installed no longer says what the articles say (a slug changed, a draft went
+    out, a scheduled date passed); None when it is current, or when there is no map (no import was made)."""
+    try:
+        written = (site_dir / MAP_NAME).read_text("utf-8")
+    except OSError:
+        return None
+    try:
+        current = map_text(plan_redirects(site_dir, now_ns))
+    except SiteError:  # the content's own errors are reported by the check itself
+        return None
+    if written == current:
+        return None
+    return Problem(MAP_NAME, None, "旧网址跳转表已过时（有文章的网址、草稿状态或日期变了）。请运行 sitegen import "
+                   "（不带文件）重写它，再交给信息科更新服务器上的副本。",
+                   "the redirect map is out of date; run `sitegen import` with no SOURCE to rewrite it",
+                   warning=True)
