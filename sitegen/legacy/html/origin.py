@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 # What browsers write at the top of a page saved "complete": <!-- saved from url=(0054)http://… -->
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
 # A wget -m folder is named after the host: www.example.cn, 192.168.1.10, localhost:8080 (wget writes the port).
-_HOST = re.compile(r"^(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:[:+]\d+)?$", re.IGNORECASE)
+# A name ends in letters (.cn, .com) or is an address: a folder named v1.2 is not a host.
+_HOST = re.compile(r"^(?:localhost|(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?:[:+]\d+)?$", re.IGNORECASE)
 
 
 def host_dir(path: Path, root: Path) -> Path | None:
