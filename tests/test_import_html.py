@@ -83,6 +83,12 @@ def test_declared_gb2312_reads_as_gb18030() -> None:
     assert decode(raw) == (raw.decode("gb18030"), "gb18030")
 
 
+def test_declared_gb2312_but_utf8_bytes_reads_as_utf8() -> None:
+    # An editor re-saved the page as UTF-8 and left the CMS's meta: gb18030 would take it as mojibake.
+    raw = '<meta charset="gb2312"><title>天津：吹响督战号角</title><p>朱镕基同志</p>'.encode()
+    assert decode(raw) == (raw.decode("utf-8"), "utf-8")
+
+
 def test_undecodable_page_is_skipped(tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
     page.write_bytes(bytes(range(256)) * 8)

@@ -44,6 +44,14 @@ def decode(raw: bytes) -> tuple[str, str] | None:
     meta still saying gb2312) is not trusted: detection decides instead.
     """
     name = declared(raw)
+    if name == "gb18030" and not raw.isascii():
+        # GB18030 accepts almost any bytes, so a page re-saved as UTF-8 under its old gb2312 meta would
+        # decode without an error, as mojibake; a whole page of Chinese that is valid UTF-8 is UTF-8
+        # (GBK's byte pairs almost never form UTF-8's lead-and-continuation sequences).
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     if name:
         try:
             return raw.decode(name), name
