@@ -270,3 +270,10 @@ def test_article_split_over_pages_is_one_article(tmp_path: Path) -> None:
     (folder / "123_3.html").unlink()  # a page wget did not get: the link is left, nothing is invented
     got = read_html(folder / "123.html", tmp_path)
     assert isinstance(got, Page) and got.body == "第一页。\n\n第二页。\n"
+
+
+def test_the_gbk_fixture_is_its_utf8_source_in_gbk() -> None:
+    """sources/empirecms-news.html is the page to read and edit; make_fixtures.py writes its GBK twin.
+    An edit to one without the other would test a page nobody can read."""
+    source = (FIXTURES / "sources" / "empirecms-news.html").read_text(encoding="utf-8")
+    assert (FIXTURES / "empirecms-gbk" / "news.html").read_bytes() == source.encode("gbk")
