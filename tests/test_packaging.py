@@ -41,4 +41,7 @@ def test_the_wheel_holds_every_theme_and_skeleton_file(tmp_path: Path) -> None:
               for p in (package / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert {"sitegen/theme/templates/base.html", "sitegen/skeleton/gitignore", "sitegen/skeleton/ci.yml"} <= wanted
     assert wanted - names == set(), "package data missing from the wheel"
+    code = {p.relative_to(package.parent).as_posix() for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    assert "sitegen/legacy/html/__init__.py" in code
+    assert code - names == set(), "modules missing from the wheel (a subpackage not found by setuptools)"
     assert "sitegen/serve.js" in names
