@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError, did_you_mean
+from sitegen.model import SiteConfig
 from sitegen.slugs import make_slug
 
 BODY = "在这里写正文。\n"
@@ -21,6 +22,17 @@ class NewArticle:
     category: str
 
 
+def require_category(config: SiteConfig, category: str) -> None:
+    """A category named on the command line (new --category, import --category) must be one of site.yaml's."""
+    if category not in config.categories:
+        hint = did_you_mean(category, list(config.categories))
+        raise SiteError([Problem("site.yaml", None,
+                                 f"栏目“{category}”不在 site.yaml 的 categories 中"
+                                 + (f"，是否想写“{hint[0]}”？" if hint else "。")
+                                 + "可用的栏目：" + "、".join(config.categories),
+                                 f"no category {category!r} in site.yaml")])
+
+
 def new_article(site_dir: Path, title: str, category: str | None = None, folder: bool = False,
                 now: datetime | None = None) -> NewArticle:
     """Write content/<year>/<date>-<pinyin slug>.md (or …/index.md in a folder of its own)."""
@@ -30,13 +42,7 @@ def new_article(site_dir: Path, title: str, category: str | None = None, folder:
         raise SiteError([Problem("sitegen new", None, "请写上文章标题，例如：sitegen new \"七一主题党日活动\"。",
                                  "give the article a title")])
     category = category or config.title
-    if category not in config.categories:
-        hint = did_you_mean(category, list(config.categories))
-        raise SiteError([Problem("site.yaml", None,
-                                 f"栏目“{category}”不在 site.yaml 的 categories 中"
-                                 + (f"，是否想写“{hint[0]}”？" if hint else "。")
-                                 + "可用的栏目：" + "、".join(config.categories),
-                                 f"no category {category!r} in site.yaml")])
+    require_category(config, category)
     when = (now or datetime.now(ZoneInfo(config.timezone))).astimezone(ZoneInfo(config.timezone))
     stem = f"{when:%Y-%m-%d}-{make_slug(title) or 'article'}"
     base = site_dir / "content" / f"{when:%Y}"

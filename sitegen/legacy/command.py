@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import Problem, SiteError, did_you_mean
+from sitegen.errors import Problem, SiteError
 
 REPORT = "import-report.md"
 
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from sitegen.fileio import write_atomic
     from sitegen.legacy import report
     from sitegen.legacy.run import Settings, import_all
+    from sitegen.scaffold import require_category
 
     site_dir: Path = args.site_dir
     if not args.sources:
@@ -49,12 +50,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     config = load_config(site_dir)
-    if args.category and args.category not in config.categories:
-        hint = did_you_mean(args.category, list(config.categories))
-        raise SiteError([Problem("site.yaml", None, f"栏目“{args.category}”不在 site.yaml 的 categories 中"
-                                 + (f"，是否想写“{hint[0]}”？" if hint else "。")
-                                 + "可用的栏目：" + "、".join(config.categories),
-                                 f"no category {args.category!r} in site.yaml")])
+    if args.category:
+        require_category(config, args.category)
     into = (site_dir / args.into).resolve()
     content = (site_dir / "content").resolve()
     if not into.is_relative_to(content):
