@@ -197,13 +197,21 @@ class PreviewServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
+# Windows reports a busy port as WSAEADDRINUSE (10048), not as POSIX's EADDRINUSE.
+_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", 10048)}
+
+
+def in_use(exc: OSError) -> bool:
+    return exc.errno in _IN_USE or getattr(exc, "winerror", None) in _IN_USE
+
+
 def bind(host: str, port: int, state: State) -> tuple[PreviewServer, int | None]:
     """A server on `port` or the next free one; the port asked for, if it was busy."""
     for tried in range(port, port + PORT_TRIES) if port else [0]:
         try:
             return PreviewServer((host, tried), state), (port if tried != port else None)
         except OSError as exc:
-            if exc.errno != errno.EADDRINUSE or tried == port + PORT_TRIES - 1:
+            if not in_use(exc) or tried == port + PORT_TRIES - 1:
                 raise
     raise AssertionError("unreachable")
 

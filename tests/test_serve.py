@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from sitegen import livereload
 from sitegen.write import SERVE_OUTPUT
 from tests.conftest import ROOT
 from tests.servehelp import Served, copy_site, free_port
@@ -319,3 +320,20 @@ def test_an_attachment_with_a_chinese_name_is_served_as_it_is(site: Path) -> Non
         assert status == 200 and headers["Content-Type"] == "application/pdf"
         assert pdf == (source / "附件2：活动方案.pdf").read_bytes()
         assert int(headers["Content-Length"]) == len(pdf)
+
+
+def test_a_busy_port_is_recognised_as_windows_reports_it_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows says WSAEADDRINUSE (10048), not EADDRINUSE: without this, serve there stops at a busy port."""
+    tried: list[int] = []
+
+    def refuse(self: object, address: tuple[str, int], state: object) -> None:
+        tried.append(address[1])
+        if address[1] < 8002:
+            error = OSError(10048, "Only one usage of each socket address is normally permitted")
+            error.winerror = 10048  # type: ignore[attr-defined]
+            raise error
+
+    monkeypatch.setattr(livereload.PreviewServer, "__init__", refuse)
+    _, busy = livereload.bind("127.0.0.1", 8000, livereload.State(livereload.Snapshot(None, "/", "x")))
+    assert tried == [8000, 8001, 8002] and busy == 8000
+    assert not livereload.in_use(OSError(13, "permission denied"))
